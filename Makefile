@@ -1,0 +1,37 @@
+# storycheck developer entry points. `make demo` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint typecheck unit bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/storycheck ingest examples/corpus --db .storycheck/demo.db
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy --strict src
+
+# pytest exits 5 when it collects no test; that is not a failure of the suite.
+unit: setup
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
+
+test: lint typecheck unit
+
+bench: setup
+	$(PY) -m bench.ingest
+
+clean:
+	rm -rf $(VENV) .storycheck .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,97 @@
+"""Turn command-line inputs (files, directories, globs, URLs, ``-``) into input items."""
+
+from __future__ import annotations
+
+import glob
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from storycheck.model import InputProblem
+
+ARTICLE_SUFFIXES = frozenset(
+    {
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".json",
+        ".jsonl",
+        ".ndjson",
+        ".xml",
+        ".rss",
+        ".atom",
+        ".gz",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InputItem:
+    """One thing to read: a local file, a URL, or standard input."""
+
+    source: str
+    kind: str  # "file" | "url" | "stdin"
+    path: Path | None = None
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _is_url(value: str) -> bool:
+    return bool(_SCHEME.match(value))
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for path in sorted(directory.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(directory).parts):
+            continue
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path
+
+
+def expand_inputs(inputs: Sequence[str]) -> tuple[list[InputItem], list[InputProblem]]:
+    """Expand inputs in order, de-duplicated; report inputs that match nothing."""
+    items: list[InputItem] = []
+    problems: list[InputProblem] = []
+    seen: set[str] = set()
+
+    def add(item: InputItem) -> None:
+        if item.source not in seen:
+            seen.add(item.source)
+            items.append(item)
+
+    for raw in inputs:
+        if raw == "-":
+            add(InputItem("<stdin>", "stdin"))
+        elif _is_url(raw):
+            add(InputItem(raw, "url"))
+        elif Path(raw).is_dir():
+            found = list(_walk(Path(raw)))
+            if not found:
+                problems.append(InputProblem(raw, "directory contains no article files"))
+            for path in found:
+                add(InputItem(str(path), "file", path))
+        elif Path(raw).is_file():
+            add(InputItem(raw, "file", Path(raw)))
+        elif any(ch in raw for ch in "*?["):
+            pattern_matches = glob.glob(raw, recursive=True)  # noqa: PTH207 (a user's pattern)
+            matches = sorted(p for p in pattern_matches if Path(p).is_file())
+            if not matches:
+                problems.append(InputProblem(raw, "pattern matches no files"))
+            for match in matches:
+                add(InputItem(match, "file", Path(match)))
+        elif Path(raw).exists():
+            problems.append(InputProblem(raw, "not a regular file"))
+        else:
+            problems.append(InputProblem(raw, "no such file or directory"))
+    return items, problems
+
+
+def read_stdin() -> bytes:
+    return sys.stdin.buffer.read()

@@ -1,0 +1,271 @@
+"""The data that flows between storycheck's stages, defined once.
+
+Every stage (ingest → stories → claims → verify → brief → report) takes and returns
+these types and nothing else. They are frozen dataclasses: cheap to build, hashable,
+safe to share between threads and processes, and trivially serialisable with
+:func:`to_jsonable`.
+
+Character spans are always ``(start, end)`` offsets into :attr:`Article.text`, so
+``article.text[start:end] == sentence.text`` holds for every sentence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+class SourceFormat(enum.StrEnum):
+    """The format an article was read from."""
+
+    TEXT = "txt"
+    MARKDOWN = "md"
+    HTML = "html"
+    JSON = "json"
+    JSONL = "jsonl"
+    FEED = "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed but not yet cleaned input: what a format reader hands to the cleaner.
+
+    ``text`` holds the body with paragraphs separated by blank lines. Metadata is
+    whatever the format carried; missing values are ``None``.
+    """
+
+    source: str
+    format: SourceFormat
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article; ``article.text[start:end] == text``."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned news article, the unit every later stage works on.
+
+    ``outlets`` lists every outlet that ran this text: syndicated copies are collapsed
+    into one article (one independent source) that remembers all of them, and
+    ``duplicate_sources`` keeps the paths/URLs of the collapsed copies.
+    """
+
+    id: str
+    source: str
+    format: SourceFormat
+    text: str
+    paragraphs: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+    content_hash: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    outlets: tuple[str, ...] = ()
+    duplicate_sources: tuple[str, ...] = ()
+    removed_lines: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def display_outlet(self) -> str:
+        """The outlet name for people: the metadata value, else the source's stem."""
+        if self.outlet:
+            return self.outlet
+        tail = self.source.rstrip("/").rsplit("/", 1)[-1]
+        return tail.rsplit(".", 1)[0] if "." in tail else tail
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input that could not be read (or was read only in part), and why."""
+
+    source: str
+    reason: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+# --- filled in by later stages -------------------------------------------------------
+
+
+class ClaimKind(enum.StrEnum):
+    """What kind of statement a claim is."""
+
+    FACT = "fact"
+    QUOTE = "quote"
+    ATTRIBUTED = "attributed"
+    OPINION = "opinion"
+    HEDGED = "hedged"
+
+
+class ClaimStatus(enum.StrEnum):
+    """The cross-check verdict for one claim."""
+
+    CORROBORATED = "corroborated"
+    CONTRADICTED = "contradicted"
+    MIXED = "mixed"
+    SINGLE_SOURCE = "single_source"
+    UNVERIFIED_QUOTE = "unverified_quote"
+    UNCHECKED = "unchecked"
+
+
+class Relation(enum.StrEnum):
+    """How one piece of evidence bears on a claim."""
+
+    ENTAILS = "entails"
+    CONTRADICTS = "contradicts"
+    NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place mentioned in an article, with the roles it is given."""
+
+    article_id: str
+    name: str
+    label: str
+    roles: tuple[str, ...] = ()
+    mentions: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote or reported statement and who it is attributed to."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    anonymous: bool = False
+    direct: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence in another article and how it relates to a claim."""
+
+    article_id: str
+    text: str
+    relation: Relation
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A checkable statement from one article, with its cross-check result."""
+
+    id: str
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    kind: ClaimKind = ClaimKind.FACT
+    speaker: str | None = None
+    status: ClaimStatus = ClaimStatus.UNCHECKED
+    supported_by: tuple[str, ...] = ()
+    contradicted_by: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FindingSide:
+    """One side of a disputed point: a value and the claims/articles that hold it."""
+
+    value: str
+    claim_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A conflict between sources (number, date, role, attribution or statement)."""
+
+    kind: str
+    summary: str
+    sides: tuple[FindingSide, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A group of articles about the same event."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """One sentence of the brief with the sources that support it."""
+
+    text: str
+    citations: tuple[str, ...]
+    support: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """The written brief of one story: named sections of cited sentences."""
+
+    story_id: str
+    sections: Mapping[str, tuple[BriefSentence, ...]] = field(default_factory=dict)
+
+
+# --- serialisation -------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn model objects (and containers of them) into JSON-ready builtins.
+
+    Dataclasses become dicts (properties are not included), enums their values,
+    datetimes ISO 8601 strings, tuples lists.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storycheck.ingest.decode import decode_bytes
+from storycheck.ingest.errors import InputError
+
+
+def test_utf8_and_bom() -> None:
+    assert decode_bytes("Café “quoted”".encode()) == "Café “quoted”"
+    assert decode_bytes(b"\xef\xbb\xbfhello") == "hello"
+
+
+def test_utf16_with_bom() -> None:
+    assert decode_bytes("Grüße aus Köln".encode("utf-16")) == "Grüße aus Köln"
+
+
+def test_legacy_encoding_is_detected() -> None:
+    text = "Le ministre a déclaré que la réunion était très productive et que les négociations"
+    text += " reprendraient à Genève la semaine prochaine, selon un communiqué officiel."
+    assert decode_bytes(text.encode("cp1252")) == text
+
+
+def test_declared_charset_in_html() -> None:
+    html = '<html><head><meta charset="iso-8859-1"></head><body>Señor Núñez</body></html>'
+    assert "Señor Núñez" in decode_bytes(html.encode("latin-1"))
+
+
+def test_gzip_is_transparent() -> None:
+    assert decode_bytes(gzip.compress(b"compressed article text")) == "compressed article text"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"%PDF-1.7 binary", "PDF"),
+        (b"\x89PNG\r\n\x1a\n....", "PNG"),
+        (b"PK\x03\x04zipdata", "ZIP"),
+        (b"text with a \x00 NUL byte", "NUL"),
+    ],
+)
+def test_refusals_say_why(data: bytes, reason: str) -> None:
+    with pytest.raises(InputError, match=reason):
+        decode_bytes(data)
+
+
+def test_size_cap() -> None:
+    with pytest.raises(InputError, match="too large"):
+        decode_bytes(b"x" * 2048, max_bytes=1024)
+
+
+def test_gzip_bomb_is_capped() -> None:
+    with pytest.raises(InputError, match="too large"):
+        decode_bytes(gzip.compress(b"a" * 100_000), max_bytes=10_000)
+
+
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes_decode_or_raise_input_error(data: bytes) -> None:
+    try:
+        result = decode_bytes(data)
+    except InputError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(result, str)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BODY = (
+    "Depot fire\nBy Ana Lima | Coast Wire\n\nFirefighters battled a blaze at the Northgate depot "
+    "for five hours on Tuesday, officials said. About 300 homes were evacuated."
+)
+
+
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storycheck.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.txt").write_text(BODY, encoding="utf-8")
+    (d / "bad.json").write_text("{broken", encoding="utf-8")
+    (d / "img.html").write_bytes(b"\x89PNG\r\n\x1a\nxxxx")
+    return d
+
+
+def test_ingest_ls_show(corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    res = run("ingest", str(corpus), "--db", db)
+    assert res.returncode == 0
+    assert "Depot fire" in res.stdout
+    lines = [line for line in res.stderr.splitlines() if line.startswith("storycheck:")]
+    assert len(lines) == 2
+    assert any("bad.json: malformed JSON" in line for line in lines)
+    assert any("img.html: binary file" in line for line in lines)
+    assert "Traceback" not in res.stderr
+    listed = json.loads(run("ls", "--db", db, "--json").stdout)
+    assert [a["title"] for a in listed] == ["Depot fire"]
+    assert listed[0]["outlet"] == "Coast Wire"
+    shown = run("show", listed[0]["id"][:6], "--db", db)
+    assert shown.returncode == 0
+    assert "[  1] Firefighters battled" in shown.stdout
+    shown_json = json.loads(run("--json", "show", listed[0]["id"], "--db", db).stdout)
+    assert shown_json["sentences"][1]["text"] == "About 300 homes were evacuated."
+
+
+def test_exit_codes(corpus: Path, tmp_path: Path) -> None:
+    assert run("ingest", str(corpus / "bad.json"), "--no-store").returncode == 2
+    assert run("ingest", str(corpus), "--no-store", "--strict", "-q").returncode == 1
+    assert run("ingest", str(corpus / "a.txt"), "--no-store", "--strict", "-q").returncode == 0
+    missing = run("ingest", str(tmp_path / "nope.txt"), "--no-store")
+    assert missing.returncode == 2
+    assert "nope.txt: no such file or directory" in missing.stderr
+    assert run("show", "deadbeef", "--db", str(tmp_path / "x.db")).returncode == 2
+
+
+def test_stdin_and_json_output(tmp_path: Path) -> None:
+    res = run("ingest", "-", "--no-store", "--json", stdin=BODY)
+    assert res.returncode == 0
+    payload = json.loads(res.stdout)
+    assert payload["articles"][0]["title"] == "Depot fire"
+    assert payload["new"] == 1
+
+
+def test_quiet_prints_no_summary(corpus: Path) -> None:
+    res = run("ingest", str(corpus / "a.txt"), "--no-store", "-q")
+    assert "articles from" not in res.stderr
+
+
+def test_help_everywhere() -> None:
+    for args in ([], ["ingest"], ["ls"], ["show"]):
+        res = run(*args, "--help")
+        assert res.returncode == 0 and "Usage" in res.stdout
+
+
+def test_unusable_store_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage" * 1000)
+    res = run("ls", "--db", str(bad))
+    assert res.returncode == 2
+    assert "not a usable storycheck store" in res.stderr
+    assert "Traceback" not in res.stderr
