@@ -150,6 +150,45 @@ class Relation(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in text, normalised: "nearly five hours" → value 5, unit "hour", "approx".
+
+    ``kind`` is one of cardinal, ordinal, money, percent, duration. ``unit`` is the thing
+    counted or measured (singular: "hour", "home", "person", "point", or a currency code
+    for money); ``qualifier`` is approx, more_than, at_least, less_than, at_most or None.
+    Spans are offsets into the text the parser was given.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float
+    kind: str
+    unit: str | None = None
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date or time reference, resolved against the article's date where possible.
+
+    ``value`` is the calendar date when it is known (given or resolved); ``year``,
+    ``month``, ``day`` and ``weekday`` (0 = Monday) hold what the text itself says.
+    ``relative`` marks references like "yesterday" or "on Tuesday".
+    """
+
+    text: str
+    start: int
+    end: int
+    value: date | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation or place mentioned in an article, with the roles it is given."""
 
