@@ -40,6 +40,10 @@ JUNK = [
     "Skip to main content",
     "5 min read",
     "12 comments",
+    "Subscribe to the Gazette for unlimited access to local news",
+    "Follow The Ledger for more council coverage",
+    "Read the full story on our website",
+    "Support our journalism",
 ]
 
 TEXT = [
@@ -54,6 +58,9 @@ TEXT = [
     "Click-through rates rose after the redesign, the company reported.",
     "“We will get this done,” he told reporters.",
     "Ian Bremmer",
+    "Subscribers complained that the service was slow, the company said.",
+    "Followers of the movement gathered outside the court on Monday.",
+    "She read the full report to the committee on Tuesday.",
 ]
 
 

@@ -69,10 +69,18 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(\s*[|•·/,]\s*(share|tweet|email|print|copy link|whatsapp|facebook|twitter|linkedin|reddit|x))+",
     ),
     ("share", r"follow us (on|at)\b.*"),
+    ("share", r"follow .{1,40} (for|to get) (more|the latest|updates|live|all)\b.*"),
+    (
+        "related",
+        r"(read|see|view|watch|get) (the |our )?(full|whole|complete|latest) (story|article|report|coverage|version)\b.*",
+    ),
+    ("related", r".{0,60}\b(on|at|in) our (website|site|app|homepage)\.?"),
     (
         "subscribe",
         r"(subscribe|sign up|register|join)\b.{0,60}(newsletter|updates|inbox|free|today|now|alerts).*",
     ),
+    ("subscribe", r"(subscribe|become a (member|subscriber)|support our journalism|donate)\b.*"),
+    ("subscribe", r".{0,40}\b(unlimited|full|digital|premium) access\b.*"),
     ("subscribe", r"(get|receive) (our|the) .{0,40}(newsletter|in your inbox|delivered).*"),
     ("subscribe", r"(already a subscriber|log ?in|sign in)\b.*"),
     # cookies / consent

@@ -85,7 +85,7 @@ def read_feed(text: str, source: str) -> FeedRead:
             format=SourceFormat.FEED,
             text=text_body,
             title=as_text(entry.get("title")),
-            outlet=feed_title,
+            outlet=as_text((entry.get("source") or {}).get("title")) or feed_title,
             author=as_text(entry.get("author")),
             published=_published(entry),
             url=link,
