@@ -225,7 +225,13 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A checkable statement from one article, with its cross-check result."""
+    """A checkable statement from one article, with its cross-check result.
+
+    ``text`` is the claim as the article words it (``article.text[start:end]``);
+    ``standalone`` is the same claim made readable on its own — pronouns and role
+    phrases replaced by the names they refer to — and is what gets compared.
+    ``entities``, ``quantities`` and ``dates`` are the slots the structured checks use.
+    """
 
     id: str
     article_id: str
@@ -233,12 +239,20 @@ class Claim:
     start: int
     end: int
     text: str
+    standalone: str = ""
     kind: ClaimKind = ClaimKind.FACT
     speaker: str | None = None
+    entities: tuple[str, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateMention, ...] = ()
     status: ClaimStatus = ClaimStatus.UNCHECKED
     supported_by: tuple[str, ...] = ()
     contradicted_by: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
 
 
 @dataclass(frozen=True, slots=True)

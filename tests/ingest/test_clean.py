@@ -44,6 +44,8 @@ JUNK = [
     "Follow The Ledger for more council coverage",
     "Read the full story on our website",
     "Support our journalism",
+    "Listen to our podcast",
+    "Home / World / Politics / Sport",
 ]
 
 TEXT = [
@@ -61,6 +63,14 @@ TEXT = [
     "Subscribers complained that the service was slow, the company said.",
     "Followers of the movement gathered outside the court on Monday.",
     "She read the full report to the committee on Tuesday.",
+    "Inspectors were given full access to the site.",
+    "Donate blood at the Red Cross centre on Main Street, officials urged.",
+    "The video is still available on our website.",
+    "Vivy-App",
+    "- Participating in a podcast interview",
+    "http://www.example.org/2013/02/some-article-title.html",
+    "| 1 | Kyle Busch | 5040 | +12 |",
+    "「脱獄」とは、iPhoneのiOSを改造して非公式アプリを使えるようにすることだとのことです。",
 ]
 
 

@@ -74,13 +74,10 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
         "related",
         r"(read|see|view|watch|get) (the |our )?(full|whole|complete|latest) (story|article|report|coverage|version)\b.*",
     ),
-    ("related", r".{0,60}\b(on|at|in) our (website|site|app|homepage)\.?"),
     (
         "subscribe",
         r"(subscribe|sign up|register|join)\b.{0,60}(newsletter|updates|inbox|free|today|now|alerts).*",
     ),
-    ("subscribe", r"(subscribe|become a (member|subscriber)|support our journalism|donate)\b.*"),
-    ("subscribe", r".{0,40}\b(unlimited|full|digital|premium) access\b.*"),
     ("subscribe", r"(get|receive) (our|the) .{0,40}(newsletter|in your inbox|delivered).*"),
     ("subscribe", r"(already a subscriber|log ?in|sign in)\b.*"),
     # cookies / consent
@@ -95,6 +92,15 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("furniture", r"(updated|last updated|published|posted)\s*[:：]?\s*\d{1,2}:\d{2}.*"),
     ("furniture", r"(reading time|min read|\d+ min(ute)?s? read).*"),
     ("furniture", r"(tags?|topics?|filed under|categories)\s*[:：].*"),
+)
+
+# Patterns that also match real sentences ("Inspectors were given full access to the site."):
+# they condemn a line only when it does not end like a sentence.
+UNPUNCTUATED_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("related", r".{0,60}\b(on|at|in) our (website|site|app|homepage)"),
+    ("subscribe", r"(subscribe|become a (member|subscriber)|support our journalism|donate)\b.*"),
+    ("subscribe", r".{0,40}\b(unlimited|full|digital|premium) access\b.*"),
+    ("subscribe", r"(listen to|subscribe to|download) (our|the) (podcast|app)\b.*"),
 )
 
 # Junk glued to the end of a real paragraph ("... alone. Related Sources: • Source 1 • Source 2").
@@ -158,9 +164,7 @@ KEYWORDS: frozenset[str] = frozenset(
         "youtube",
         "tiktok",
         "telegram",
-        "podcast",
         "download",
-        "app",
         "premium",
         "paywall",
     ]

@@ -21,8 +21,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"[a-z]+")
-_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
-_NAV_SEPARATORS = re.compile(r"\s*[|•·»›/]\s*")
+_SENTENCE_END = re.compile(r"[.!?…\"”’)。！？」]\s*$")
+_NAV_SEPARATORS = re.compile(r"\s*[|•·»›]\s*|\s+/\s+")
 _LIST_ITEM = re.compile(r"^([-*•–]|\d+[.)])\s+")
 _TAG_LINE = re.compile(r"[a-z][a-z' -]*")
 
@@ -34,6 +34,14 @@ def _compiled_line_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (category, re.compile(rf"(?:{pattern})\s*[.!:]?", re.IGNORECASE))
         for category, pattern in boilerplate.LINE_PATTERNS
+    )
+
+
+@lru_cache(maxsize=1)
+def _compiled_unpunctuated_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (category, re.compile(rf"(?:{pattern})\s*[!:]?", re.IGNORECASE))
+        for category, pattern in boilerplate.UNPUNCTUATED_PATTERNS
     )
 
 
@@ -67,8 +75,15 @@ def junk_reason(line: str) -> str | None:
         for category, pattern in _compiled_line_patterns():
             if pattern.fullmatch(stripped):
                 return category
-    if _SENTENCE_END.search(stripped) and len(words) > 3:
+    sentence_like = bool(_SENTENCE_END.search(stripped))
+    if len(words) <= MAX_JUNK_PATTERN_WORDS and not sentence_like:
+        for category, pattern in _compiled_unpunctuated_patterns():
+            if pattern.fullmatch(stripped):
+                return category
+    if sentence_like and (len(words) > 3 or len(stripped) > 40):
         return None
+    if stripped.startswith("|") and stripped.endswith("|"):
+        return None  # a table row, not a navigation bar
     if len(words) <= 6:
         lowered = set(_WORD.findall(stripped.lower()))
         if lowered & boilerplate.KEYWORDS:

@@ -26,7 +26,7 @@ def _trafilatura(html: str, url: str | None) -> Any:
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         deduplicate=False,
     )

@@ -1,0 +1,226 @@
+"""Sentences → claims.
+
+Each sentence becomes zero or more claims:
+
+- **kind**: ``quote`` (a direct quote with its speaker), ``attributed`` (reported speech:
+  "X said that …", "according to X"), ``hedged`` ("reportedly", "could", "if confirmed"),
+  ``opinion`` (analysis with nothing checkable: no name, number or date), else ``fact``.
+  Headings and questions are skipped.
+- **clauses**: a sentence that joins independent facts ("The fire started at noon, and
+  crews arrived at one") is split where a coordinated verb has its own subject.
+- **decontextualisation**: a leading pronoun subject ("he", "she") and definite role
+  phrases ("the envoy", "the Russian president") are replaced by the person they refer to
+  in ``Claim.standalone``; ``text`` and the span keep the article's own wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from storycheck.claims.dates import find_dates
+from storycheck.claims.entities import extract_entities, is_role_word
+from storycheck.claims.numbers import find_quantities
+from storycheck.claims.quotes import extract_quotes
+from storycheck.model import Article, Claim, ClaimKind, Entity, Quote
+
+HEDGE_PHRASES = re.compile(
+    r"\b(reportedly|allegedly|purportedly|apparently|possibly|perhaps|supposedly|reputedly|"
+    r"rumou?red|unconfirmed|if confirmed|(is|are|was|were) (said|expected|believed|thought|"
+    r"understood|rumou?red) to|appears? to|seems? to)\b",
+    re.IGNORECASE,
+)
+HEDGE_MODALS = frozenset({"could", "might", "may", "would", "should"})
+_MIN_WORDS = 5
+
+
+def _looks_like_heading(text: str) -> bool:
+    return not re.search(r"[.!?…\"”’)]$", text.strip()) and len(text.split()) <= 14
+
+
+class _Resolver:
+    """Replaces leading pronouns and definite role phrases with the named person."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.people = [e for e in entities if e.label == "PERSON"]
+
+    def last_person_before(self, char: int) -> Entity | None:
+        best: tuple[int, Entity] | None = None
+        for person in self.people:
+            starts = [s for s, _ in person.mentions if s < char]
+            if starts and (best is None or max(starts) > best[0]):
+                best = (max(starts), person)
+        return best[1] if best else None
+
+    def person_for_role(self, words: list[str], char: int) -> Entity | None:
+        wanted = {w.lower().rstrip("s") for w in words}
+        best: tuple[int, int, Entity] | None = None
+        for person in self.people:
+            starts = [s for s, _ in person.mentions if s < char]
+            if not starts:
+                continue
+            for role in person.roles:
+                role_words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", role)}
+                score = len(wanted & role_words)
+                if score and (best is None or (score, max(starts)) > best[:2]):
+                    best = (score, max(starts), person)
+        return best[2] if best else None
+
+    def standalone(self, tokens: Sequence[Any], char: int) -> str:
+        """The clause's text with its subject made explicit where it was a reference."""
+        words = [t.text_with_ws for t in tokens]
+        for n, token in enumerate(tokens):
+            if token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if token.lower_ in ("he", "she") and token.i == tokens[0].i:
+                person = self.last_person_before(char)
+                if person is not None:
+                    words[n] = person.name + token.whitespace_
+            elif is_role_word(token) and any(c.lower_ == "the" for c in token.children):
+                phrase = [t for t in token.subtree if t.i <= token.i]
+                role_words = [t.text for t in phrase if t.lower_ != "the"]
+                person = self.person_for_role(role_words, char)
+                if person is not None and phrase[0].i >= tokens[0].i:
+                    first = phrase[0].i - tokens[0].i
+                    last = token.i - tokens[0].i
+                    for k in range(first, last + 1):
+                        words[k] = ""
+                    words[first] = person.name + token.whitespace_
+            break
+        text = "".join(words).strip()
+        return text[:1].upper() + text[1:]
+
+
+def _clauses(sent: Any) -> list[list[Any]]:
+    """Split a sentence into independent clauses at coordinated verbs with own subjects."""
+    root = sent.root
+    splits: list[Any] = []
+    for child in root.children:
+        if (
+            child.dep_ == "conj"
+            and child.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        ):
+            splits.append(child)
+    if not splits:
+        return [list(sent)]
+    clauses: list[list[Any]] = []
+    taken: set[int] = set()
+    for conj in splits:
+        part = list(conj.subtree)
+        taken.update(t.i for t in part)
+        clauses.append(part)
+    main = [t for t in sent if t.i not in taken]
+    # drop the joining "and"/"but" and trailing commas from the main clause
+    while main and (main[-1].dep_ in ("cc", "punct") and main[-1].text not in (".", "!", "?")):
+        main.pop()
+    return [main, *clauses]
+
+
+def _trim(tokens: list[Any]) -> list[Any]:
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in (".", "!", "?", "”", '"'):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def is_hedged(text: str, tokens: Sequence[Any]) -> bool:
+    """Hedge words anywhere, or a modal on the clause's main verb ("could end", "may have")."""
+    if HEDGE_PHRASES.search(text):
+        return True
+    roots = [t for t in tokens if t.dep_ == "ROOT" or t.head.i not in {x.i for x in tokens}]
+    return any(c.dep_ == "aux" and c.lower_ in HEDGE_MODALS for r in roots for c in r.children)
+
+
+def _kind(
+    text: str, tokens: Sequence[Any], has_direct: bool, reported: Quote | None, checkable: bool
+) -> ClaimKind:
+    if has_direct:
+        return ClaimKind.QUOTE
+    if is_hedged(text, tokens):
+        return ClaimKind.HEDGED
+    if reported is not None:
+        return ClaimKind.ATTRIBUTED
+    if not checkable:
+        return ClaimKind.OPINION
+    return ClaimKind.FACT
+
+
+def extract_claims(
+    article: Article,
+    doc: Any,
+    entities: Sequence[Entity] | None = None,
+    quotes: Sequence[Quote] | None = None,
+) -> list[Claim]:
+    """All claims of one article, given its spaCy parse (``doc.text == article.text``)."""
+    if entities is None:
+        entities = extract_entities(doc, article.id)
+    if quotes is None:
+        quotes = extract_quotes(doc, article.id, list(entities))
+    published: date | None = article.published.date() if article.published else None
+    resolver = _Resolver(entities)
+    names = {article.text[s:e]: ent.name for ent in entities for s, e in ent.mentions}
+    claims: list[Claim] = []
+    for sentence in article.sentences:
+        text = sentence.text
+        if len(text.split()) < _MIN_WORDS or _looks_like_heading(text) or text.endswith("?"):
+            continue
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None:
+            continue
+        direct = [
+            q for q in quotes if q.direct and q.start < sentence.end and q.end > sentence.start
+        ]
+        reported = next(
+            (
+                q
+                for q in quotes
+                if not q.direct
+                and min(q.end, sentence.end) - max(q.start, sentence.start)
+                > (sentence.end - sentence.start) // 2
+            ),
+            None,
+        )
+        parts = [list(span)] if direct else _clauses(span)
+        for tokens in parts:
+            tokens = _trim(tokens)
+            if len(tokens) < 3:
+                continue
+            start = tokens[0].idx
+            end = tokens[-1].idx + len(tokens[-1].text)
+            clause = article.text[start:end]
+            quantities = tuple(find_quantities(clause))
+            dates = tuple(find_dates(clause, published))
+            mentioned = tuple(
+                dict.fromkeys(
+                    name for mention, name in names.items() if mention and mention in clause
+                )
+            )
+            checkable = bool(quantities or dates or mentioned)
+            kind = _kind(clause, tokens, bool(direct), reported, checkable)
+            speaker = direct[0].speaker if direct else (reported.speaker if reported else None)
+            claims.append(
+                Claim(
+                    id=f"{article.id}:c{len(claims) + 1}",
+                    article_id=article.id,
+                    sentence_index=sentence.index,
+                    start=start,
+                    end=end,
+                    text=clause,
+                    standalone=resolver.standalone(tokens, start),
+                    kind=kind,
+                    speaker=speaker,
+                    entities=mentioned,
+                    quantities=quantities,
+                    dates=dates,
+                )
+            )
+    return claims
+
+
+def iter_checkable(claims: Sequence[Claim]) -> Iterator[Claim]:
+    """Claims that cross-checking looks at (everything but opinion)."""
+    return (c for c in claims if c.kind is not ClaimKind.OPINION)
