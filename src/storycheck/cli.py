@@ -250,6 +250,89 @@ def _run_with_progress(inputs: list[str], options: Any, store: Any, out: Output)
         ingestor.close()
 
 
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, directories, globs, URLs, feeds, or - (read as in ingest)."),
+    ],
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json-out", "--report", "-o", help="Write the report/1 JSON to this file."),
+    ] = None,
+    db: DbOpt = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to the store.")] = True,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Allow fetching from private/loopback addresses."),
+    ] = False,
+    nli: Annotated[
+        str | None, typer.Option("--nli", help="NLI model name (see `models list`).")
+    ] = None,
+    embedder: Annotated[
+        str | None, typer.Option("--embedder", help="Embedding model name.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input fails.")] = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Cross-check the inputs: agreements, contradictions, single-source claims, scorecard."""
+    from storycheck.ingest import IngestOptions
+    from storycheck.models import ModelUnavailableError
+    from storycheck.pipeline import AnalyzeOptions
+    from storycheck.pipeline import analyze as run_analyze
+    from storycheck.report import build_report
+
+    out = _output(json_, quiet, verbose)
+    options = AnalyzeOptions(
+        ingest=IngestOptions(allow_private=allow_private), nli=nli, embedder=embedder
+    )
+    store = None if no_store else _open_store(db)
+    try:
+        with (
+            out.err.status("cross-checking…", spinner="dots")
+            if not (out.quiet or out.json)
+            else _NullContext()
+        ):
+            analysis = run_analyze(inputs, options, store=store)
+    except ModelUnavailableError as exc:
+        out.err.print(f"storycheck: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        if store is not None:
+            store.close()
+    for problem in analysis.ingest.problems:
+        out.problem(problem)
+    for article in analysis.skipped:
+        out.note(f"skipped {article.source}: language {article.language!r} is not supported yet")
+    report = build_report(analysis.checks, models=analysis.models, extra_articles=analysis.skipped)
+    if json_file is not None:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        out.note(f"wrote {json_file}")
+    if out.json:
+        out.emit_json(report)
+    elif analysis.checks:
+        from storycheck.report.terminal import render_check
+
+        for check in analysis.checks:
+            render_check(check, out.out)
+    if not analysis.ingest.articles:
+        out.err.print("storycheck: no usable articles were read", markup=False)
+        raise typer.Exit(2)
+    if strict and analysis.ingest.problems:
+        raise typer.Exit(1)
+
+
+class _NullContext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 @app.command("ls")
 def list_articles(
     db: DbOpt = None, json_: JsonOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False

@@ -262,6 +262,7 @@ class FindingSide:
     value: str
     claim_ids: tuple[str, ...]
     article_ids: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +272,7 @@ class Finding:
     kind: str
     summary: str
     sides: tuple[FindingSide, ...]
+    subject: str = ""  # the entity or slot in dispute, for grouping and display
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +285,39 @@ class Story:
     keywords: tuple[str, ...] = ()
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleScore:
+    """How consistent one article is with the other sources.
+
+    ``consistency`` = (corroborated + ½·mixed + ½·single-source + ¼·unverified quotes)
+    / checkable claims, so 1.0 means every checkable claim is backed by another outlet
+    and 0.0 means every one is contradicted; articles on a side of a conflict that the
+    majority of sources does not take also lose credit for those claims.
+    """
+
+    article_id: str
+    consistency: float
+    checkable: int
+    corroborated: int
+    contradicted: int
+    mixed: int
+    single_source: int
+    unverified_quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCheck:
+    """Everything the cross-check found for one story."""
+
+    story: Story
+    articles: tuple[Article, ...]
+    claims: tuple[Claim, ...]
+    quotes: tuple[Quote, ...]
+    entities: tuple[Entity, ...]
+    findings: tuple[Finding, ...]
+    scores: tuple[ArticleScore, ...]
 
 
 @dataclass(frozen=True, slots=True)

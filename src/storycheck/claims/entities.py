@@ -210,6 +210,10 @@ class _Span:
     root: Any
 
 
+_TITLE_WORDS = frozenset(
+    "chief deputy fire officer vice acting interim senior junior general lord lady sir dame dr "
+    "mr mrs ms mx prof professor councillor council leader mayor opposition".split()
+)
 _SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "claim", "warn", "insist", "note"})
 
 
@@ -228,6 +232,8 @@ def _name_spans(doc: Any) -> list[_Span]:
             and (j not in covered and doc[j].is_alpha)
         ):
             j += 1
+        while (i < j and is_role_word(doc[i])) or (i < j and doc[i].lower_ in _TITLE_WORDS):
+            i += 1  # "Chief Fire Officer Ilse Varnholt": the title is not part of the name
         if j - i >= 2:
             span = doc[i:j]
             root = span.root

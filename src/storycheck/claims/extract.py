@@ -34,6 +34,12 @@ HEDGE_PHRASES = re.compile(
 )
 HEDGE_MODALS = frozenset({"could", "might", "may", "would", "should"})
 _MIN_WORDS = 5
+# "KESSMOUTH, 14 October (Estuary Press) — …": the dateline gives the filing date, not an
+# event date, so its date is not a claim of the story.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z .'’-]+)?,\s+(?P<date>[^—–(]{3,30}?)\s*"
+    r"(?:\([^)]{1,60}\))?\s*[—–-]\s"
+)
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -191,9 +197,19 @@ def extract_claims(
                 continue
             start = tokens[0].idx
             end = tokens[-1].idx + len(tokens[-1].text)
+            dateline = DATELINE.match(article.text, start, end)
+            if dateline is not None:  # the claim starts after "PLACE, date (Agency) —"
+                start = dateline.end()
+                tokens = [t for t in tokens if t.idx >= start]
+                if len(tokens) < 3:
+                    continue
             clause = article.text[start:end]
-            quantities = tuple(find_quantities(clause))
             dates = tuple(find_dates(clause, published))
+            quantities = tuple(
+                q
+                for q in find_quantities(clause)
+                if not any(q.start < d.end and d.start < q.end for d in dates)
+            )
             mentioned = tuple(
                 dict.fromkeys(
                     name for mention, name in names.items() if mention and mention in clause

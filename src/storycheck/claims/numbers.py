@@ -120,6 +120,10 @@ _CURRENCY_WORDS = {
     "franc": "CHF",
 }
 _DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+_MONTH_UNITS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 _QUALIFIERS = (
     (
         "approx",
@@ -303,6 +307,8 @@ def _iter_quantities(text: str) -> Iterator[Quantity]:
             kind = "duration"
         else:
             kind = "cardinal"
+        if unit in _MONTH_UNITS:
+            continue  # "15 October" is a date, not a count of Octobers
         if words and not digits and value == 1 and kind == "cardinal" and unit is None:
             continue  # "one" as a pronoun ("one of the envoys")
         qualifier = None

@@ -38,7 +38,18 @@ _FIELD_KEYS = {
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """Parse a date/time from metadata (ISO 8601, RFC 822, or free text); None if unclear."""
+    """Parse a date/time from metadata (ISO 8601, RFC 822, or free text); None if unclear.
+
+    The result is always timezone-aware (UTC when the source gives no zone), so dates
+    from different formats compare and sort.
+    """
+    parsed = _parse_datetime(value)
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _parse_datetime(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):

@@ -1,0 +1,145 @@
+"""The ``storycheck.report/1`` JSON document: the contract other tools rely on.
+
+Its JSON Schema ships with the package (``report-1.schema.json`` beside this module) and
+every report the tests produce is validated against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storycheck import __version__
+from storycheck.model import Article, Claim, Finding, StoryCheck
+
+SCHEMA_ID = "storycheck.report/1"
+
+
+def schema_path() -> Path:
+    return Path(__file__).with_name("report-1.schema.json")
+
+
+def _article(article: Article, consistency: float | None) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "outlet": article.display_outlet,
+        "outlets": list(article.outlets),
+        "title": article.title,
+        "author": article.author,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        "consistency": consistency,
+        "flags": list(article.flags),
+    }
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "text": claim.text,
+        "standalone": claim.standalone,
+        "span": [claim.start, claim.end],
+        "kind": claim.kind.value,
+        "speaker": claim.speaker,
+        "status": claim.status.value,
+        "supported_by": list(claim.supported_by),
+        "contradicted_by": list(claim.contradicted_by),
+        "evidence": [
+            {
+                "article_id": e.article_id,
+                "text": e.text,
+                "relation": e.relation.value,
+                "score": e.score,
+            }
+            for e in claim.evidence
+        ],
+    }
+
+
+def _conflict(finding: Finding) -> dict[str, Any]:
+    return {
+        "kind": finding.kind,
+        "summary": finding.summary,
+        "subject": finding.subject,
+        "sides": [
+            {
+                "value": side.value,
+                "claim_ids": list(side.claim_ids),
+                "article_ids": list(side.article_ids),
+                "evidence": list(side.evidence),
+            }
+            for side in finding.sides
+        ],
+    }
+
+
+def build_report(
+    checks: Sequence[StoryCheck],
+    *,
+    models: Mapping[str, str] | None = None,
+    extra_articles: Sequence[Article] = (),
+) -> dict[str, Any]:
+    """The report document for the cross-checked stories (plus articles not analysed)."""
+    consistency = {s.article_id: s.consistency for c in checks for s in c.scores}
+    breakdown = {s.article_id: s for c in checks for s in c.scores}
+    articles: dict[str, dict[str, Any]] = {}
+    for check in checks:
+        for article in check.articles:
+            row = _article(article, consistency.get(article.id))
+            score = breakdown.get(article.id)
+            if score is not None:
+                row["scorecard"] = {
+                    "checkable": score.checkable,
+                    "corroborated": score.corroborated,
+                    "contradicted": score.contradicted,
+                    "mixed": score.mixed,
+                    "single_source": score.single_source,
+                    "unverified_quotes": score.unverified_quotes,
+                }
+            articles[article.id] = row
+    for article in extra_articles:
+        articles.setdefault(article.id, _article(article, None))
+    return {
+        "schema": SCHEMA_ID,
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tool": {"name": "storycheck", "version": __version__},
+        "models": dict(models or {}),
+        "articles": list(articles.values()),
+        "stories": [
+            {
+                "id": check.story.id,
+                "title": check.story.title,
+                "article_ids": list(check.story.article_ids),
+                "claims": [_claim(c) for c in check.claims],
+                "conflicts": [_conflict(f) for f in check.findings],
+                "quotes": [
+                    {
+                        "id": q.id,
+                        "article_id": q.article_id,
+                        "text": q.text,
+                        "span": [q.start, q.end],
+                        "speaker": q.speaker,
+                        "anonymous": q.anonymous,
+                        "direct": q.direct,
+                    }
+                    for q in check.quotes
+                ],
+                "entities": [
+                    {
+                        "article_id": e.article_id,
+                        "name": e.name,
+                        "label": e.label,
+                        "roles": list(e.roles),
+                    }
+                    for e in check.entities
+                    if e.label == "PERSON" or e.roles
+                ],
+            }
+            for check in checks
+        ],
+    }

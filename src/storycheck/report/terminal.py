@@ -1,0 +1,81 @@
+"""A cross-check in the terminal (rich), readable in 100 columns."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from storycheck.model import ClaimStatus, StoryCheck
+
+_STATUS_STYLE = {
+    "corroborated": "green",
+    "contradicted": "red",
+    "mixed": "yellow",
+    "single_source": "cyan",
+    "unverified_quote": "magenta",
+}
+
+
+def render_check(check: StoryCheck, console: Console) -> None:
+    """Sources, disputed points, unverified quotes and the consistency scorecard."""
+    number = {a.id: n for n, a in enumerate(check.articles, start=1)}
+    outlet = {a.id: a.display_outlet for a in check.articles}
+
+    def cite(ids: tuple[str, ...] | list[str]) -> str:
+        return "".join(f"[{number[i]}]" for i in sorted(ids, key=lambda i: number.get(i, 0)))
+
+    console.print(Text(check.story.title, style="bold"))
+    counts = Counter(c.status.value for c in check.claims if c.status is not ClaimStatus.UNCHECKED)
+    summary = Text(f"{len(check.articles)} sources · {sum(counts.values())} checkable claims: ")
+    for status, style in _STATUS_STYLE.items():
+        summary.append(f"{counts.get(status, 0)} {status.replace('_', ' ')}  ", style=style)
+    console.print(summary)
+
+    console.print(Text("\nDisputed", style="bold red"))
+    if not check.findings:
+        console.print("  nothing disputed")
+    for finding in check.findings:
+        console.print(Text(f"• [{finding.kind}] {finding.summary}", style="red"))
+        for side in finding.sides:
+            line = Text(f"    {side.value}: ", style="bold")
+            line.append(
+                ", ".join(outlet[a] for a in side.article_ids) + " " + cite(side.article_ids)
+            )
+            console.print(line)
+
+    unverified = [c for c in check.claims if c.status is ClaimStatus.UNVERIFIED_QUOTE]
+    console.print(Text("\nUnverified quotes (one source only)", style="bold magenta"))
+    for claim in unverified[:15]:
+        who = claim.speaker or "unattributed"
+        console.print(f"  • {who}: “{claim.text[:150]}” {cite([claim.article_id])}", markup=False)
+    if not unverified:
+        console.print("  none")
+
+    table = Table(title="Consistency scorecard", title_justify="left")
+    for column in ("#", "outlet", "consistency", "corrob.", "contra.", "mixed", "single", "unv. q"):
+        table.add_column(column, justify="right" if column != "outlet" else "left")
+    for score in sorted(check.scores, key=lambda s: s.consistency):
+        bar = "█" * round(score.consistency * 10)
+        table.add_row(
+            str(number[score.article_id]),
+            outlet[score.article_id][:28],
+            f"{score.consistency:.2f} {bar}",
+            str(score.corroborated),
+            str(score.contradicted),
+            str(score.mixed),
+            str(score.single_source),
+            str(score.unverified_quotes),
+        )
+    console.print()
+    console.print(table)
+    console.print(Text("Sources", style="bold"))
+    for article in check.articles:
+        date = article.published.date().isoformat() if article.published else "undated"
+        console.print(
+            f"  [{number[article.id]}] {article.display_outlet} — {article.title or '(untitled)'}"
+            f" · {date} · {article.url or article.source}",
+            markup=False,
+        )
