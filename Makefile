@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/storycheck ingest examples/corpus --db .storycheck/demo.db
+	$(BIN)/storycheck analyze examples/corpus --report .storycheck/demo-report.json
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -32,6 +33,8 @@ test: lint typecheck unit
 
 bench: setup
 	$(PY) -m bench.ingest
+	$(PY) -m bench.extraction
+	$(PY) -m bench.models
 
 clean:
 	rm -rf $(VENV) .storycheck .mypy_cache .pytest_cache .ruff_cache

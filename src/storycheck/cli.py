@@ -35,6 +35,15 @@ app = typer.Typer(
 PROGRESS_MIN_INPUTS = 20
 
 
+def _mount_models() -> None:
+    from storycheck.models.cli import app as models_app
+
+    app.add_typer(models_app, name="models", help="List, check and export the local models.")
+
+
+_mount_models()
+
+
 @dataclass
 class Output:
     """How to talk to the user: JSON or tables, quiet or verbose."""

