@@ -55,8 +55,10 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     for event in gold["events"]:
         for conflict in event["conflicts"]:
             wanted.append(
-                (conflict["kind"], [{ids[a] for a in s["articles"] if a in ids}
-                                    for s in conflict["sides"]])
+                (
+                    conflict["kind"],
+                    [{ids[a] for a in s["articles"] if a in ids} for s in conflict["sides"]],
+                )
             )
         others = {ids[a] for a in event["articles"] if a in ids}
         for item in event["anachronisms"]:
@@ -67,8 +69,12 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
 
     def claim_at(article: str, sentence: str) -> list[dict[str, Any]]:
         aid = ids.get(article)
-        return [c for c in claims if (c["article_id"] == aid and c["text"] in sentence)
-                or (c["article_id"] == aid and sentence in c["text"])]
+        return [
+            c
+            for c in claims
+            if (c["article_id"] == aid and c["text"] in sentence)
+            or (c["article_id"] == aid and sentence in c["text"])
+        ]
 
     corroborated: list[bool] = []
     for event in gold["events"]:
@@ -86,8 +92,10 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     for event in gold["events"]:
         for item in event["single_source"]:
             hits = claim_at(item["article"], item["text"])
-            single.append(bool(hits) and all(
-                h["status"] in ("single_source", "unverified_quote") for h in hits))
+            single.append(
+                bool(hits)
+                and all(h["status"] in ("single_source", "unverified_quote") for h in hits)
+            )
     fabricated: list[bool] = []
     for event in gold["events"]:
         for item in event["fabricated_quotes"]:
