@@ -19,8 +19,8 @@ demo: setup
 	$(BIN)/storycheck analyze examples/corpus --report .storycheck/demo-report.json
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench train
+	$(BIN)/ruff format --check src tests bench train
 
 typecheck: setup
 	$(BIN)/mypy --strict src

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from storycheck.models._deps import (
     PIP_AEGIS,
     PIP_TRANSFORMERS,
@@ -409,3 +411,46 @@ class HFCrossEncoderNLI(NLI):
         with torch.inference_mode():
             logits = self._net(**batch).logits.float().cpu().numpy()
         return softmax(np.asarray(logits, dtype=np.float32))[:, list(self._columns)]
+
+
+class EnsembleNLI(NLI):
+    """The average of several NLI models' probabilities (``ensemble:news-nli+aegis-nli``).
+
+    Each member windows and batches its own inputs; the ensemble only averages the
+    ``(n, 3)`` outputs, with equal weights unless ``weights`` are given.
+    """
+
+    def __init__(self, members: Sequence[NLI], weights: Sequence[float] | None = None) -> None:
+        if len(members) < 2:
+            raise ValueError("an ensemble needs at least two NLI models")
+        super().__init__(
+            "+".join(m.model_id for m in members),
+            max_length=min(m.max_length for m in members),
+        )
+        self.members = list(members)
+        raw = list(weights) if weights is not None else [1.0] * len(members)
+        if len(raw) != len(members) or min(raw) < 0 or sum(raw) <= 0:
+            raise ValueError("weights must be non-negative, one per member, not all zero")
+        self.weights = [w / sum(raw) for w in raw]
+
+    def _load(self) -> None:
+        for member in self.members:
+            member.load()
+
+    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
+        return self.members[0]._token_offsets(text)
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        return self.relations(pairs)
+
+    def relations(
+        self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None
+    ) -> FloatArray:
+        self.load()
+        total = np.zeros((len(pairs), 3), dtype=np.float32)
+        for member, weight in zip(self.members, self.weights, strict=True):
+            total += weight * member.relations(pairs, batch_size)
+        return total
+
+    def __repr__(self) -> str:
+        return f"EnsembleNLI({', '.join(repr(m) for m in self.members)})"

@@ -58,11 +58,15 @@ from storycheck.verify.people import People
 
 @dataclass(frozen=True, slots=True)
 class VerifyOptions:
-    """Thresholds of the cross-check (tuned on the dev split of data/nli and the example corpus)."""
+    """Thresholds of the cross-check.
+
+    ``entail`` maximises entailment F1 of the default NLI on the news NLI dev split
+    (0.655 at 0.30 with the ensemble); the others were set on the example corpus.
+    """
 
     k: int = 6
     min_similarity: float = 0.45
-    entail: float = 0.5
+    entail: float = 0.3
     contradict: float = 0.9
     contradict_similarity: float = 0.6
     statement_contradict: float = 0.97
