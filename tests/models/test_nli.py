@@ -120,7 +120,8 @@ def test_news_nli_if_built() -> None:
     assert probs[1, ENTAIL] > probs[1, CONTRADICT]
     together = model.relations([CONTRADICTION, ENTAILMENT, NEUTRAL_PAIR], batch_size=32)
     alone = np.vstack([model.relations([p]) for p in (CONTRADICTION, ENTAILMENT, NEUTRAL_PAIR)])
-    np.testing.assert_array_equal(together, alone)
+    # the shipped graph computes in fp32: batch mates change only the summation order
+    np.testing.assert_allclose(together, alone, atol=1e-6)
 
 
 # --- generic ONNX directory ------------------------------------------------------------------
