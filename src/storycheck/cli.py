@@ -82,6 +82,17 @@ DbOpt = Annotated[
 ]
 
 
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files, directories, globs, http(s) URLs, RSS/Atom feeds, or - for stdin."),
+]
+AllowPrivateOpt = Annotated[
+    bool,
+    typer.Option("--allow-private", help="Allow fetching from private/loopback addresses."),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input fails.")]
+
+
 def _output(json_: bool, quiet: bool, verbose: bool) -> Output:
     global _state
     _state = Output(
@@ -121,20 +132,13 @@ def _open_store(db: Path | None) -> Any:
 
 
 def _article_row(article: Article) -> dict[str, Any]:
+    from storycheck.report.jsonreport import article_summary
+
     return {
-        "id": article.id,
-        "source": article.source,
-        "outlet": article.display_outlet,
-        "outlets": list(article.outlets),
-        "title": article.title,
-        "author": article.author,
-        "published": article.published.isoformat() if article.published else None,
-        "url": article.url,
-        "language": article.language,
+        **article_summary(article),
         "words": article.word_count,
         "sentences": len(article.sentences),
         "format": article.format.value,
-        "flags": list(article.flags),
         "duplicate_sources": list(article.duplicate_sources),
         "removed_lines": list(article.removed_lines),
     }
@@ -165,12 +169,7 @@ def _articles_table(articles: Sequence[Article], title: str) -> Table:
 
 @app.command()
 def ingest(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(
-            help="Files, directories, globs, http(s) URLs, RSS/Atom feeds, or - for stdin."
-        ),
-    ],
+    inputs: InputsArg,
     db: DbOpt = None,
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Do not write to the store.")
@@ -178,13 +177,10 @@ def ingest(
     no_title_line: Annotated[
         bool, typer.Option("--no-title-line", help="Never read a text file's first line as title.")
     ] = False,
-    allow_private: Annotated[
-        bool,
-        typer.Option("--allow-private", help="Allow fetching from private/loopback addresses."),
-    ] = False,
+    allow_private: AllowPrivateOpt = False,
     max_mb: Annotated[float, typer.Option("--max-mb", help="Size cap per input, in MB.")] = 10.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Fetch timeout, seconds.")] = 15.0,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input fails.")] = False,
+    strict: StrictOpt = False,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -261,27 +257,21 @@ def _run_with_progress(inputs: list[str], options: Any, store: Any, out: Output)
 
 @app.command()
 def analyze(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(help="Files, directories, globs, URLs, feeds, or - (read as in ingest)."),
-    ],
+    inputs: InputsArg,
     json_file: Annotated[
         Path | None,
         typer.Option("--json-out", "--report", "-o", help="Write the report/1 JSON to this file."),
     ] = None,
     db: DbOpt = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to the store.")] = True,
-    allow_private: Annotated[
-        bool,
-        typer.Option("--allow-private", help="Allow fetching from private/loopback addresses."),
-    ] = False,
+    allow_private: AllowPrivateOpt = False,
     nli: Annotated[
         str | None, typer.Option("--nli", help="NLI model name (see `models list`).")
     ] = None,
     embedder: Annotated[
         str | None, typer.Option("--embedder", help="Embedding model name.")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input fails.")] = False,
+    strict: StrictOpt = False,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,

@@ -21,7 +21,8 @@ def schema_path() -> Path:
     return Path(__file__).with_name("report-1.schema.json")
 
 
-def _article(article: Article, consistency: float | None) -> dict[str, Any]:
+def article_summary(article: Article, consistency: float | None = None) -> dict[str, Any]:
+    """An article's metadata as report/1 lists it (also used by ``storycheck ls --json``)."""
     return {
         "id": article.id,
         "source": article.source,
@@ -90,7 +91,7 @@ def build_report(
     articles: dict[str, dict[str, Any]] = {}
     for check in checks:
         for article in check.articles:
-            row = _article(article, consistency.get(article.id))
+            row = article_summary(article, consistency.get(article.id))
             score = breakdown.get(article.id)
             if score is not None:
                 row["scorecard"] = {
@@ -103,7 +104,7 @@ def build_report(
                 }
             articles[article.id] = row
     for article in extra_articles:
-        articles.setdefault(article.id, _article(article, None))
+        articles.setdefault(article.id, article_summary(article))
     return {
         "schema": SCHEMA_ID,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
