@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -302,3 +302,41 @@ def extract_entities(doc: Any, article_id: str) -> list[Entity]:
             mentions=spans,
         )
     return sorted(merged.values(), key=lambda e: e.mentions[0])
+
+
+class PersonIndex:
+    """The persons an article names, for resolving "he" or "the envoy" to a name."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.people = tuple(e for e in entities if e.label == "PERSON")
+
+    def last_before(self, char: int) -> Entity | None:
+        """The person named most recently before character ``char``."""
+        best: tuple[int, Entity] | None = None
+        for person in self.people:
+            starts = [s for s, _ in person.mentions if s < char]
+            if starts and (best is None or max(starts) > best[0]):
+                best = (max(starts), person)
+        return best[1] if best else None
+
+    def with_role(
+        self, modifiers: Iterable[str], char: int, head: str | None = None
+    ) -> Entity | None:
+        """The person named before ``char`` whose role best matches a role phrase.
+
+        A role scores one point per shared word of ``modifiers`` and two when its words
+        include ``head``; ties go to the most recent mention; no shared word, no match.
+        """
+        wanted = {w.lower().rstrip("s") for w in modifiers}
+        head_word = head.lower().rstrip("s") if head else None
+        best: tuple[int, int, Entity] | None = None
+        for person in self.people:
+            starts = [s for s, _ in person.mentions if s < char]
+            if not starts:
+                continue
+            for role in person.roles:
+                words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", role)}
+                score = 2 * (head_word in words) + len(wanted & words)
+                if score and (best is None or (score, max(starts)) > best[:2]):
+                    best = (score, max(starts), person)
+        return best[2] if best else None

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from storycheck.claims.dates import find_dates
-from storycheck.claims.entities import extract_entities, is_role_word
+from storycheck.claims.entities import PersonIndex, extract_entities, is_role_word
 from storycheck.claims.numbers import find_quantities
 from storycheck.claims.quotes import extract_quotes
 from storycheck.model import Article, Claim, ClaimKind, Entity, Quote
@@ -50,29 +50,7 @@ class _Resolver:
     """Replaces leading pronouns and definite role phrases with the named person."""
 
     def __init__(self, entities: Sequence[Entity]) -> None:
-        self.people = [e for e in entities if e.label == "PERSON"]
-
-    def last_person_before(self, char: int) -> Entity | None:
-        best: tuple[int, Entity] | None = None
-        for person in self.people:
-            starts = [s for s, _ in person.mentions if s < char]
-            if starts and (best is None or max(starts) > best[0]):
-                best = (max(starts), person)
-        return best[1] if best else None
-
-    def person_for_role(self, words: list[str], char: int) -> Entity | None:
-        wanted = {w.lower().rstrip("s") for w in words}
-        best: tuple[int, int, Entity] | None = None
-        for person in self.people:
-            starts = [s for s, _ in person.mentions if s < char]
-            if not starts:
-                continue
-            for role in person.roles:
-                role_words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", role)}
-                score = len(wanted & role_words)
-                if score and (best is None or (score, max(starts)) > best[:2]):
-                    best = (score, max(starts), person)
-        return best[2] if best else None
+        self.index = PersonIndex(entities)
 
     def standalone(self, tokens: Sequence[Any], char: int) -> str:
         """The clause's text with its subject made explicit where it was a reference."""
@@ -81,13 +59,13 @@ class _Resolver:
             if token.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             if token.lower_ in ("he", "she") and token.i == tokens[0].i:
-                person = self.last_person_before(char)
+                person = self.index.last_before(char)
                 if person is not None:
                     words[n] = person.name + token.whitespace_
             elif is_role_word(token) and any(c.lower_ == "the" for c in token.children):
                 phrase = [t for t in token.subtree if t.i <= token.i]
                 role_words = [t.text for t in phrase if t.lower_ != "the"]
-                person = self.person_for_role(role_words, char)
+                person = self.index.with_role(role_words, char)
                 if person is not None and phrase[0].i >= tokens[0].i:
                     first = phrase[0].i - tokens[0].i
                     last = token.i - tokens[0].i

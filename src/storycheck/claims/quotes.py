@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from storycheck.claims.entities import is_role_word
+from storycheck.claims.entities import PersonIndex, is_role_word
 from storycheck.model import Entity, Quote
 
 SPEECH_VERBS = frozenset(
@@ -83,43 +83,24 @@ class _Context:
     """What speaker resolution knows about the article: names and their roles."""
 
     names: Mapping[str, str]  # mention text → canonical name
-    people: tuple[Entity, ...]  # persons, in order of first mention
+    people: PersonIndex
 
     @classmethod
     def build(cls, text: str, entities: list[Entity]) -> _Context:
         names = {text[s:e]: ent.name for ent in entities for s, e in ent.mentions}
         names.update({re.sub(r"[’']s$", "", k).strip(): v for k, v in list(names.items())})
-        people = tuple(e for e in entities if e.label == "PERSON")
-        return cls(names, people)
+        return cls(names, PersonIndex(entities))
 
     def last_person_before(self, char: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for person in self.people:
-            starts = [s for s, _ in person.mentions if s < char]
-            if starts and (best is None or max(starts) > best[0]):
-                best = (max(starts), person.name)
-        return best[1] if best else None
+        person = self.people.last_before(char)
+        return person.name if person else None
 
     def person_with_role(self, phrase: Any, char: int) -> str | None:
         """'the Russian president' → the person most recently given a matching role."""
-        head = phrase.lemma_.lower()
         modifiers = {t.lower_ for t in phrase.subtree if t.i != phrase.i and t.is_alpha}
         modifiers -= {"the", "a", "an", "this", "that"}
-        best: tuple[int, int, str] | None = None
-        for person in self.people:
-            starts = [s for s, _ in person.mentions if s < char]
-            if not starts:
-                continue
-            score = 0
-            for role in person.roles:
-                words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", role)}
-                role_score = 2 * (head.rstrip("s") in words) + len(
-                    {m.rstrip("s") for m in modifiers} & words
-                )
-                score = max(score, role_score)
-            if score >= 1 and (best is None or (score, max(starts)) > best[:2]):
-                best = (score, max(starts), person.name)
-        return best[2] if best else None
+        person = self.people.with_role(modifiers, char, head=phrase.lemma_)
+        return person.name if person else None
 
 
 def _entity_name(token: Any, ctx: _Context) -> str | None:

@@ -95,7 +95,15 @@ def number_conflicts(
                     candidates.append((ca, cb, qa, qb))
     if not candidates:
         return []
-    scores = similarity([(_mask_numbers(a), _mask_numbers(b)) for a, b, _, _ in candidates])
+    scores = similarity(
+        [
+            (
+                _mask(a, ((q.start, q.end) for q in a.quantities), "[number]"),
+                _mask(b, ((q.start, q.end) for q in b.quantities), "[number]"),
+            )
+            for a, b, _, _ in candidates
+        ]
+    )
     return [
         Conflict(
             "number",
@@ -112,13 +120,6 @@ def number_conflicts(
     ]
 
 
-def _mask_numbers(claim: Claim) -> str:
-    text = claim.text
-    for q in sorted(claim.quantities, key=lambda q: -q.start):
-        text = text[: q.start] + "[number]" + text[q.end :]
-    return text
-
-
 # --- dates ----------------------------------------------------------------------------------
 
 
@@ -132,11 +133,12 @@ def _date_value(claim: Claim) -> str | None:
     return _WEEKDAYS[d.weekday] if d.weekday is not None else None
 
 
-def _masked(claim: Claim) -> str:
+def _mask(claim: Claim, spans: Iterable[tuple[int, int]], token: str) -> str:
+    """The claim's text with ``spans`` (dates, numbers) replaced by ``token``."""
     text = claim.text
-    for d in sorted(claim.dates, key=lambda d: -d.start):
-        text = text[: d.start] + "[date]" + text[d.end :]
-    return DATELINE_PREFIX.sub("", text)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + token + text[end:]
+    return text
 
 
 # "still damping down on Wednesday, a day after the fire": a later state, not the event's date
@@ -145,7 +147,6 @@ LATER_STATE = re.compile(
     r"continued|remained|again|by then)\b",
     re.IGNORECASE,
 )
-DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z .'’-]{2,},[^—–]{0,60}[—–]\s*")
 
 
 def date_conflicts(
@@ -167,7 +168,15 @@ def date_conflicts(
         candidates.append((ca, cb, va, vb))
     if not candidates:
         return []
-    scores = similarity([(_masked(a), _masked(b)) for a, b, _, _ in candidates])
+    scores = similarity(
+        [
+            (
+                _mask(a, ((d.start, d.end) for d in a.dates), "[date]"),
+                _mask(b, ((d.start, d.end) for d in b.dates), "[date]"),
+            )
+            for a, b, _, _ in candidates
+        ]
+    )
     return [
         Conflict("date", "date", a.id, b.id, va, vb, a.text, b.text)
         for (a, b, va, vb), score in zip(candidates, scores, strict=True)

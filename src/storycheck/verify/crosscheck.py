@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,8 +78,9 @@ Progress = Callable[[str], None]
 _NOT_STATEMENTS = frozenset({ClaimKind.HEDGED, ClaimKind.QUOTE})
 
 
-def _sentence_text(article: Article, claim: Claim) -> str:
-    return article.sentences[claim.sentence_index].text
+def _sentence(articles: Mapping[str, Article], claim: Claim) -> str:
+    """The whole sentence a claim comes from (the NLI premise and the evidence shown)."""
+    return articles[claim.article_id].sentences[claim.sentence_index].text
 
 
 def cross_check(
@@ -131,7 +132,7 @@ def cross_check(
         nli.relations(
             [
                 (
-                    _sentence_text(by_id[checkable[p.j].article_id], checkable[p.j]),
+                    _sentence(by_id, checkable[p.j]),
                     checkable[p.i].standalone or checkable[p.i].text,
                 )
                 for p in pairs
@@ -194,7 +195,7 @@ def _confirm_contradictions(
     reverse = nli.relations(
         [
             (
-                _sentence_text(articles[claims[pairs[n].i].article_id], claims[pairs[n].i]),
+                _sentence(articles, claims[pairs[n].i]),
                 claims[pairs[n].j].standalone or claims[pairs[n].j].text,
             )
             for n in suspects
@@ -333,10 +334,6 @@ def can_support(claim: Claim, evidence: Claim, people: People) -> bool:
 
 
 SAME_QUOTE = 75
-
-
-def _sentence(articles: dict[str, Article], claim: Claim) -> str:
-    return _sentence_text(articles[claim.article_id], claim)
 
 
 _WEIGHTS = {
