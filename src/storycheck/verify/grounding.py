@@ -1,0 +1,144 @@
+"""Grounding: does a source text support a claim?
+
+The question behind cross-check evidence, brief citations and the audit: given a source
+text (one sentence, a paragraph or a whole article) and a claim, is the claim supported by
+the source? :class:`Grounder` answers it with an NLI model (``storycheck.models.get_nli``):
+
+* the source is split into sentences (lines first, then the ingest sentence splitter),
+  and cut into windows of ``window`` consecutive sentences, one every ``stride``
+  sentences (the last window always reaches the end); a source of at most ``window``
+  sentences is one window;
+* every (window, claim) pair of every input pair is scored in one NLI call (identical
+  pairs only once; the backends sort by length and batch);
+* a pair's ``P(entail)`` is the maximum over its windows (some passage supports the
+  claim) and ``P(contradict)`` the maximum over its windows (some passage contradicts
+  it), each taken as is: a contradiction elsewhere in a long source does not lower the
+  support found in one passage. ``P(neutral) = max(0, 1 - P(entail) - P(contradict))``,
+  so a row sums to 1 unless one window entails and another contradicts (then it may
+  sum to more than 1). A one-window source keeps the model's row.
+
+``window``, ``stride`` and ``threshold`` were chosen on development data only (WiCE dev
+and FRANK valid; ``bench/grounding.py`` measures them on the test parts, see
+``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from storycheck.ingest.segment import sentence_spans
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from storycheck.models import NLI
+
+    FloatArray = npt.NDArray[np.float32]
+    BoolArray = npt.NDArray[np.bool_]
+
+#: Defaults chosen on WiCE dev + FRANK valid (see the module doc).
+DEFAULT_WINDOW = 2
+DEFAULT_STRIDE = 1
+DEFAULT_THRESHOLD = 0.5
+
+
+def source_sentences(text: str) -> list[str]:
+    """The sentences of a source: each non-empty line split by the ingest segmenter."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        out.extend(line[a:b] for a, b in sentence_spans(line))
+    return out
+
+
+def source_windows(text: str, window: int, stride: int) -> list[str]:
+    """Windows of ``window`` consecutive sentences every ``stride`` sentences.
+
+    A source with at most ``window`` sentences is one window (its sentences joined); the
+    last window always ends at the last sentence, so no sentence is left out. An empty
+    source gives one empty window.
+    """
+    if window < 1 or stride < 1:
+        raise ValueError("window and stride must be at least 1")
+    sentences = source_sentences(text)
+    if len(sentences) <= window:
+        return [" ".join(sentences)]
+    starts = list(range(0, len(sentences) - window + 1, stride))
+    if starts[-1] + window < len(sentences):
+        starts.append(len(sentences) - window)
+    return [" ".join(sentences[s : s + window]) for s in starts]
+
+
+class Grounder:
+    """Decide whether source texts support claims (see the module doc).
+
+    ``Grounder().support([(source, claim), ...])`` gives ``P(entail)`` per pair;
+    :meth:`supported` compares it with ``threshold``; :meth:`scores` gives all three
+    probabilities. The NLI model loads on first use (the default one unless given).
+    """
+
+    def __init__(
+        self,
+        nli: NLI | None = None,
+        *,
+        window: int = DEFAULT_WINDOW,
+        stride: int = DEFAULT_STRIDE,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        if window < 1 or stride < 1:
+            raise ValueError("window and stride must be at least 1")
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError("threshold must be between 0 and 1")
+        self._nli = nli
+        self.window = window
+        self.stride = stride
+        self.threshold = threshold
+
+    @property
+    def nli(self) -> NLI:
+        if self._nli is None:
+            from storycheck.models import get_nli
+
+            self._nli = get_nli()
+        return self._nli
+
+    def scores(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
+        """``P(entail), P(neutral), P(contradict)`` per ``(source, claim)``: ``(n, 3)``.
+
+        Entail and contradict are maxima over the source's windows (module doc).
+        """
+        if isinstance(pairs, tuple) and len(pairs) == 2 and isinstance(pairs[0], str):
+            raise TypeError("scores() takes a sequence of (source, claim) pairs, not one pair")
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        index: dict[tuple[str, str], int] = {}
+        units: list[int] = []
+        owners: list[int] = []
+        for n, (source, claim) in enumerate(pairs):
+            for text in source_windows(source, self.window, self.stride):
+                units.append(index.setdefault((text, claim), len(index)))
+                owners.append(n)
+        probs = np.asarray(self.nli.relations(list(index)), dtype=np.float32)
+        rows = probs[np.asarray(units, dtype=np.int64)]
+        owner = np.asarray(owners, dtype=np.int64)
+        entail = np.zeros(len(pairs), dtype=np.float32)
+        contra = np.zeros(len(pairs), dtype=np.float32)
+        np.maximum.at(entail, owner, rows[:, 0])
+        np.maximum.at(contra, owner, rows[:, 2])
+        neutral = np.clip(1.0 - entail - contra, 0.0, 1.0)
+        out = np.stack([entail, neutral, contra], axis=1).astype(np.float32)
+        single = np.bincount(owner, minlength=len(pairs)) == 1
+        out[single] = rows[np.searchsorted(owner, np.flatnonzero(single))]
+        return out
+
+    def support(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
+        """``P(entail)`` per ``(source, claim)`` after windowing: ``(n,)``."""
+        return self.scores(pairs)[:, 0].copy()
+
+    def supported(self, pairs: Sequence[tuple[str, str]]) -> BoolArray:
+        """Whether each claim's support reaches :attr:`threshold`: ``(n,)`` bools."""
+        return self.support(pairs) >= self.threshold
