@@ -9,7 +9,10 @@ analytics over large scans, which storycheck does not need at this layer.
 Tables: ``articles`` (one row per independent article, keyed by content hash), its
 ``sentences`` (spans only; the text is sliced from the article), and ``inputs`` (the hash
 of each input's bytes → the articles it produced), which lets a rerun skip everything
-it has already read.
+it has already read. Story grouping (:mod:`storycheck.stories`) keeps ``stories`` (running
+sums, title, keywords, date range), ``story_articles`` (each grouped article's story,
+embedding and terms), ``story_terms`` (document frequencies) and ``story_meta`` (the
+serialised ANN index), so new articles are grouped without touching old ones.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from storycheck.model import Article, Sentence, SourceFormat
+from storycheck.model import Article, Sentence, SourceFormat, Story
+from storycheck.stories.state import ArticleRecord, SavedState, StateDelta, StoryRecord
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +72,30 @@ CREATE TABLE IF NOT EXISTS inputs (
     PRIMARY KEY (raw_hash, source)
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    vec_sum BLOB NOT NULL,
+    profile TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_articles (
+    article_id TEXT PRIMARY KEY,
+    key INTEGER NOT NULL UNIQUE,
+    story_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT,
+    vector BLOB NOT NULL,
+    terms TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id, key);
+CREATE TABLE IF NOT EXISTS story_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_meta (key TEXT PRIMARY KEY, value BLOB);
 """
 
 _ARTICLE_COLUMNS = (
@@ -279,3 +307,142 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # stories ------------------------------------------------------------------------------
+
+    def load_story_state(self) -> SavedState | None:
+        """The saved story-grouping state, or None when nothing was grouped yet."""
+        meta = dict(self._conn.execute("SELECT key, value FROM story_meta").fetchall())
+        if "n_docs" not in meta:
+            return None
+        stories = [
+            story_record(row)
+            for row in self._conn.execute(
+                "SELECT id, seq, size, title, keywords, first_seen, last_seen, vec_sum, profile "
+                "FROM stories"
+            )
+        ]
+        articles = [
+            ArticleRecord(key, aid, title, _dt(pub), sid)
+            for key, aid, title, pub, sid in self._conn.execute(
+                "SELECT key, article_id, title, published, story_id FROM story_articles "
+                "ORDER BY key"
+            )
+        ]
+        df = dict(self._conn.execute("SELECT term, df FROM story_terms").fetchall())
+        blob = meta.get("index")
+        return SavedState(
+            stories=stories,
+            articles=articles,
+            df=df,
+            n_docs=int(meta["n_docs"]),
+            index_blob=bytes(blob) if blob is not None else None,
+            dim=int(meta.get("dim") or 0),
+        )
+
+    def save_story_state(self, delta: StateDelta) -> None:
+        """Write one grouping run's changes in one transaction."""
+        with self.transaction():
+            for old, new in delta.merged:
+                self._conn.execute(
+                    "UPDATE story_articles SET story_id=? WHERE story_id=?", (new, old)
+                )
+            self._conn.executemany(
+                "DELETE FROM stories WHERE id=?", [(sid,) for sid in delta.removed]
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(*story_row(rec), _now()) for rec in delta.stories],
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        rec.article_id,
+                        rec.key,
+                        rec.story_id,
+                        rec.title,
+                        rec.published.isoformat() if rec.published else None,
+                        np.asarray(vec, dtype=np.float32).tobytes(),
+                        json.dumps(terms),
+                    )
+                    for rec, vec, terms in delta.new_articles
+                ],
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO story_terms VALUES (?,?)", list(delta.df.items())
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO story_meta VALUES (?,?)",
+                [
+                    ("n_docs", str(delta.n_docs)),
+                    ("dim", str(delta.dim)),
+                    ("index", delta.index_blob),
+                ],
+            )
+
+    def stories(self) -> list[Story]:
+        """All grouped stories, largest first, then oldest."""
+        members: dict[str, list[str]] = {}
+        for aid, sid in self._conn.execute(
+            "SELECT article_id, story_id FROM story_articles ORDER BY key"
+        ):
+            members.setdefault(sid, []).append(aid)
+        out = [
+            Story(
+                id=sid,
+                title=title,
+                article_ids=tuple(members.get(sid, ())),
+                keywords=tuple(json.loads(keywords)),
+                first_seen=_dt(first),
+                last_seen=_dt(last),
+            )
+            for sid, title, keywords, first, last in self._conn.execute(
+                "SELECT id, title, keywords, first_seen, last_seen FROM stories ORDER BY seq"
+            )
+        ]
+        return sorted(out, key=lambda s: -len(s.article_ids))
+
+    def story_articles(self, story_id: str) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT article_id FROM story_articles WHERE story_id=? ORDER BY key", (story_id,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def grouped_article_ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT article_id FROM story_articles")}
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def story_row(rec: StoryRecord) -> tuple[Any, ...]:
+    """A story record as a row: id, seq, size, title, keywords, first, last, sums, profile."""
+    return (
+        rec.id,
+        rec.seq,
+        rec.size,
+        rec.title,
+        json.dumps(list(rec.keywords)),
+        rec.first_seen.isoformat() if rec.first_seen else None,
+        rec.last_seen.isoformat() if rec.last_seen else None,
+        np.asarray(rec.vec_sum, dtype=np.float64).tobytes(),
+        json.dumps(rec.profile),
+    )
+
+
+def story_record(row: Sequence[Any]) -> StoryRecord:
+    """The inverse of :func:`story_row`."""
+    sid, seq, size, title, keywords, first, last, vec_sum, profile = row
+    return StoryRecord(
+        id=sid,
+        seq=int(seq),
+        size=int(size),
+        vec_sum=np.frombuffer(bytes(vec_sum), dtype=np.float64).copy(),
+        profile=dict(json.loads(profile)),
+        first_seen=_dt(first) if isinstance(first, str) or first is None else first,
+        last_seen=_dt(last) if isinstance(last, str) or last is None else last,
+        title=title,
+        keywords=tuple(json.loads(keywords)),
+    )
