@@ -44,6 +44,15 @@ def _mount_models() -> None:
 _mount_models()
 
 
+def _mount_web() -> None:
+    from storycheck.web.cli import serve
+
+    app.command("serve")(serve)
+
+
+_mount_web()
+
+
 @dataclass
 class Output:
     """How to talk to the user: JSON or tables, quiet or verbose."""

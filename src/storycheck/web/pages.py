@@ -1,0 +1,197 @@
+"""The browser UI: server-rendered pages (Jinja2, autoescaped) and plain HTML forms.
+
+Forms post back to the server with a CSRF token; long work becomes a job whose page
+polls the API (``static/app.js``) and falls back to a meta refresh without JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from storycheck.web.api import Web, get_job, new_writer, submit_analysis
+from storycheck.web.inputs import InputRejectedError, split_pasted, split_urls
+from storycheck.web.security import (
+    AUTH_COOKIE,
+    CSRF_FIELD,
+    cookie_header,
+    csrf_ok,
+    safe_next,
+    session_value,
+    token_ok,
+)
+from storycheck.web.state import WebState
+
+router = APIRouter(include_in_schema=False)
+
+ACCEPT = ".txt,.text,.md,.markdown,.html,.htm,.xhtml,.json,.jsonl,.ndjson,.xml,.rss,.atom,.gz"
+
+
+def page(
+    web: WebState, request: Request, name: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    template = web.templates.get_template(name)
+    html = template.render(
+        request=request,
+        csrf_token=request.state.csrf_token,
+        csrf_field=CSRF_FIELD,
+        auth=web.settings.token is not None,
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def checked_form(request: Request, web: WebState) -> Any:
+    """The posted form, after its CSRF token was checked against the cookie."""
+    form = await request.form(
+        max_files=web.settings.max_files + 1,
+        max_fields=100,
+        max_part_size=web.settings.max_request_bytes,
+    )
+    submitted = form.get(CSRF_FIELD)
+    if not csrf_ok(
+        request.scope.get("state", {}), submitted if isinstance(submitted, str) else None
+    ):
+        raise HTTPException(403, "storycheck: the form expired or came from another site; reload")
+    return form
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, web: Web) -> HTMLResponse:
+    return page(web, request, "index.html", accept=ACCEPT, settings=web.settings)
+
+
+@router.post("/analyze")
+async def analyze_form(request: Request, web: Web) -> Response:
+    form = await checked_form(request, web)
+    settings = web.settings
+    job_id, writer = new_writer(web)
+    text = str(form.get("text") or "")
+    urls = str(form.get("urls") or "")
+    try:
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        if len(uploads) > settings.max_files:
+            raise InputRejectedError(
+                "request", f"too many files (at most {settings.max_files})", 413
+            )
+        for upload in uploads:
+            data = await upload.read(settings.max_file_bytes + 1)
+            writer.add_file(upload.filename or "upload.txt", data, upload.content_type)
+        for chunk in split_pasted(text):
+            writer.add_text(chunk)
+        writer.add_urls(split_urls(urls), settings.max_urls)
+        job = submit_analysis(web, job_id, writer)
+    except InputRejectedError as exc:
+        shutil.rmtree(writer.directory, ignore_errors=True)
+        return page(
+            web,
+            request,
+            "index.html",
+            status=exc.status,
+            accept=ACCEPT,
+            settings=settings,
+            error=f"{exc.source}: {exc.reason}",
+            text=text,
+            urls=urls,
+        )
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request, web: Web) -> HTMLResponse:
+    return page(web, request, "jobs.html", jobs=web.db.jobs(100))
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(job_id: str, request: Request, web: Web) -> HTMLResponse:
+    job = get_job(web, job_id)
+    stories = [s for s in (web.db.story(i) for i in job.story_ids) if s is not None]
+    position = web.db.queue_position(job) if job.status == "queued" else 0
+    return page(web, request, "job.html", job=job, stories=stories, position=position)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, web: Web) -> HTMLResponse:
+    return page(web, request, "stories.html", stories=web.db.stories())
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(story_id: str, request: Request, web: Web) -> HTMLResponse:
+    row = web.db.story(story_id)
+    if row is None:
+        raise HTTPException(404, f"no story {story_id}")
+    return page(web, request, "story.html", story=row)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: str, request: Request, web: Web, s: int | None = None) -> HTMLResponse:
+    found = web.store().get_article(article_id)
+    if found is None:
+        raise HTTPException(404, f"no article {article_id}")
+    paragraphs: list[list[Any]] = []
+    for sentence in found.sentences:
+        while len(paragraphs) <= sentence.paragraph:
+            paragraphs.append([])
+        paragraphs[sentence.paragraph].append(sentence)
+    return page(web, request, "article.html", article=found, paragraphs=paragraphs, mark=s)
+
+
+# --- login -------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, web: Web, next: str = "/") -> Response:
+    if web.settings.token is None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(web, request, "login.html", next=safe_next(next))
+
+
+@router.post("/login")
+async def login(request: Request, web: Web) -> Response:
+    form = await checked_form(request, web)
+    target = safe_next(str(form.get("next") or "/"))
+    token = web.settings.token
+    if token is None:
+        return RedirectResponse(target, status_code=303)
+    given = form.get("token")
+    if not token_ok(given if isinstance(given, str) else None, token):
+        return page(web, request, "login.html", status=401, next=target, error="Wrong token.")
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append(
+        "Set-Cookie",
+        cookie_header(
+            AUTH_COOKIE,
+            session_value(token),
+            secure=web.settings.secure_cookies,
+            max_age=7 * 24 * 3600,
+        ),
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, web: Web) -> Response:
+    await checked_form(request, web)
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append(
+        "Set-Cookie", cookie_header(AUTH_COOKIE, "", secure=web.settings.secure_cookies, max_age=0)
+    )
+    return response
+
+
+def story_sources(web: WebState, limit: int = 50) -> list[dict[str, Any]]:
+    """Stories with their articles, for choosing an audit's sources."""
+    out: list[dict[str, Any]] = []
+    for row in web.db.stories(limit):
+        body = web.db.story_body(row.id)
+        if body is None:
+            continue
+        report = json.loads(body)
+        out.append({"story": row, "articles": report.get("articles", [])})
+    return out

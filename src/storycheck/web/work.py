@@ -1,0 +1,136 @@
+"""What the worker does for each kind of job: run the pipeline, store the reports."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from storycheck.model import Article, InputProblem, StoryCheck
+from storycheck.web.jobs import Job, JobDB, StoryRow, now
+from storycheck.web.settings import WebSettings
+
+Progress = Callable[[str], None]
+
+
+def relabel(value: Any, prefix: str) -> Any:
+    """Strip the server's upload directory from paths (``source``, ``location``…)."""
+    if isinstance(value, str):
+        return value[len(prefix) :] if value.startswith(prefix) else value
+    if isinstance(value, dict):
+        return {k: relabel(v, prefix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [relabel(v, prefix) for v in value]
+    return value
+
+
+def problem_json(problem: InputProblem, prefix: str) -> dict[str, Any]:
+    source = problem.source
+    if source.startswith(prefix):
+        source = source[len(prefix) :]
+    return {"source": source, "reason": problem.reason, "fatal": problem.fatal}
+
+
+def build(
+    checks: Sequence[StoryCheck],
+    *,
+    models: Mapping[str, str],
+    extra_articles: Sequence[Article] = (),
+    briefs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """report/1 for ``checks``, with the briefs and article texts when the builder has them."""
+    from storycheck.report import build_report
+
+    params = inspect.signature(build_report).parameters
+    extra: dict[str, Any] = {}
+    if "briefs" in params and briefs:
+        extra["briefs"] = briefs
+    if "texts" in params:
+        extra["texts"] = True
+    return build_report(checks, models=models, extra_articles=extra_articles, **extra)
+
+
+class Worker:
+    """The job handlers, bound to the server's settings and databases."""
+
+    def __init__(
+        self, settings: WebSettings, db: JobDB, on_finish: Callable[[], None] | None = None
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.on_finish = on_finish or (lambda: None)
+
+    def upload_dir(self, job_id: str) -> Path:
+        return self.settings.uploads_dir / job_id
+
+    def handlers(self) -> dict[str, Callable[[Job, Progress], None]]:
+        return {"analyze": self.analyze}
+
+    def analyze(self, job: Job, progress: Progress) -> None:
+        from storycheck.ingest import IngestOptions
+        from storycheck.pipeline import AnalyzeOptions, analyze
+        from storycheck.store import Store
+
+        directory = self.upload_dir(job.id)
+        prefix = str(directory) + "/"
+        inputs = [str(directory)] if job.params.get("files") else []
+        inputs += [str(u) for u in job.params.get("urls", [])]
+        options = AnalyzeOptions(
+            ingest=IngestOptions(
+                allow_private=self.settings.allow_private,
+                max_bytes=self.settings.max_file_bytes,
+                timeout=self.settings.fetch_timeout,
+            ),
+            nli=self.settings.nli,
+            embedder=self.settings.embedder,
+        )
+        with Store(self.settings.store_path) as store:
+            analysis = analyze(inputs, options, store=store, progress=progress)
+        problems = [problem_json(p, prefix) for p in analysis.ingest.problems]
+        problems += [
+            {
+                "source": a.source.removeprefix(prefix),
+                "reason": f"language {a.language!r} is not supported yet",
+                "fatal": False,
+            }
+            for a in analysis.skipped
+        ]
+        if not analysis.ingest.articles:
+            self.db.finish(job.id, error="no usable articles were read", problems=problems)
+            return
+        progress("writing report")
+        briefs: Mapping[str, Any] = getattr(analysis, "briefs", {}) or {}
+        report = relabel(
+            build(
+                analysis.checks,
+                models=analysis.models,
+                extra_articles=analysis.skipped,
+                briefs=briefs,
+            ),
+            prefix,
+        )
+        created = now()
+        stories: list[tuple[StoryRow, str]] = []
+        for check in analysis.checks:
+            doc = relabel(build([check], models=analysis.models, briefs=briefs), prefix)
+            row = StoryRow(
+                id=check.story.id,
+                job_id=job.id,
+                title=check.story.title,
+                created=created,
+                articles=len(check.articles),
+                claims=len(check.claims),
+                conflicts=len(check.findings),
+            )
+            stories.append((row, json.dumps(doc, ensure_ascii=False)))
+        self.db.finish(
+            job.id,
+            problems=problems,
+            story_ids=[c.story.id for c in analysis.checks],
+            articles=len(analysis.ingest.articles),
+            result=report,
+            stories=stories,
+        )
+        self.on_finish()

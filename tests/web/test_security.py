@@ -1,0 +1,195 @@
+"""Security checks of the app: host, size, cross-site requests, CSRF, token auth."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from storycheck.cli import app as cli_app
+from storycheck.web import BindError, WebSettings, check_bind, create_app
+from storycheck.web.security import AUTH_COOKIE, host_name, safe_next
+
+from .conftest import BASE, csrf
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+
+
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = WebSettings(data_dir=tmp_path_factory.mktemp("locked"), token=TOKEN)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        yield client
+
+
+def test_headers_on_every_page(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    cookie = response.headers.get("set-cookie", "") or client.cookies.get("storycheck_csrf", "")
+    assert cookie
+
+
+def test_unknown_host_is_refused(client: TestClient) -> None:
+    response = client.get("/", headers={"Host": "attacker.example"})
+    assert response.status_code == 400
+    assert client.get("/healthz", headers={"Host": "localhost:8000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[::1]:8000"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("[::1]:8000", "::1"), ("LocalHost:80", "localhost"), ("127.0.0.1", "127.0.0.1")],
+)
+def test_host_name(header: str, expected: str) -> None:
+    assert host_name(header) == expected
+
+
+def test_cross_site_posts_are_refused(client: TestClient) -> None:
+    body = {"articles": [{"text": "Something happened."}]}
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "null"},
+    ):
+        response = client.post("/api/jobs", json=body, headers=headers)
+        assert response.status_code == 403, headers
+    assert client.get("/api/jobs").status_code == 200  # reads are not affected
+
+
+def test_form_without_csrf_token_is_refused(client: TestClient) -> None:
+    response = client.post("/analyze", data={"text": "A story."}, headers={"Origin": BASE})
+    assert response.status_code == 403
+    response = client.post(
+        "/analyze", data={"text": "A story.", "csrf_token": "forged" * 8}, headers={"Origin": BASE}
+    )
+    assert response.status_code == 403
+
+
+def test_oversized_request_is_refused(client: TestClient, web_settings: WebSettings) -> None:
+    big = b"x" * (web_settings.max_request_bytes + 10)
+    response = client.post(
+        "/api/jobs/upload", files={"files": ("big.txt", io.BytesIO(big), "text/plain")}
+    )
+    assert response.status_code == 413
+
+
+def test_bad_uploads_are_refused(client: TestClient) -> None:
+    response = client.post(
+        "/api/jobs/upload",
+        files={"files": ("tool.exe", io.BytesIO(b"MZ\x00\x00"), "application/octet-stream")},
+    )
+    assert response.status_code == 415
+    assert "tool.exe" in response.json()["detail"]
+    response = client.post(
+        "/api/jobs/upload",
+        files={"files": ("photo.txt", io.BytesIO(b"\x89PNG\x00\x00\x00\x00"), "image/png")},
+    )
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "/etc/passwd", "examples/corpus"])
+def test_only_http_urls(client: TestClient, url: str) -> None:
+    response = client.post("/api/jobs", json={"urls": [url]})
+    assert response.status_code == 422
+    response = client.post("/api/jobs/upload", data={"urls": url})
+    assert response.status_code == 422
+
+
+def test_empty_requests_are_refused(client: TestClient) -> None:
+    assert client.post("/api/jobs", json={}).status_code == 422
+    assert client.post("/api/jobs", json={"articles": [{"text": ""}]}).status_code == 422
+    assert client.post("/api/jobs", json={"articles": [{"txt": "a"}]}).status_code == 422
+
+
+def test_form_errors_are_shown_on_the_form(client: TestClient) -> None:
+    token = csrf(client)
+    response = client.post(
+        "/analyze",
+        data={"csrf_token": token, "urls": "file:///etc/passwd <b>"},
+        headers={"Origin": BASE},
+    )
+    assert response.status_code == 422
+    assert 'role="alert"' in response.text
+    assert "only http:// and https:// URLs" in response.text
+
+
+def test_token_required(locked: TestClient) -> None:
+    assert locked.get("/api/stories").status_code == 401
+    assert locked.get("/api/stories", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = locked.get("/api/stories", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200
+    assert locked.get("/api/stories", headers={"X-Storycheck-Token": TOKEN}).status_code == 200
+    page = locked.get("/stories", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=/stories"
+    assert locked.get("/healthz").status_code == 200
+    assert locked.get("/static/app.css").status_code == 200
+
+
+def test_login_sets_a_session_cookie(locked: TestClient) -> None:
+    form = locked.get("/login?next=/stories")
+    assert form.status_code == 200
+    token = locked.cookies.get("storycheck_csrf")
+    assert token
+    wrong = locked.post(
+        "/login",
+        data={"csrf_token": token, "token": "nope", "next": "/stories"},
+        headers={"Origin": BASE},
+    )
+    assert wrong.status_code == 401
+    response = locked.post(
+        "/login",
+        data={"csrf_token": token, "token": TOKEN, "next": "//evil.example/"},
+        headers={"Origin": BASE},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{AUTH_COOKIE}=") and "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie and TOKEN not in cookie
+    assert locked.get("/stories").status_code == 200
+    locked.cookies.delete(AUTH_COOKIE)
+    assert locked.get("/api/stories").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/stories", "/stories"), ("//evil.example", "/"), ("https://evil.example", "/"), ("", "/")],
+)
+def test_safe_next(target: str, expected: str) -> None:
+    assert safe_next(target) == expected
+
+
+def test_bind_rules() -> None:
+    check_bind("127.0.0.1", None)
+    check_bind("::1", None)
+    check_bind("localhost", None)
+    check_bind("0.0.0.0", TOKEN)
+    with pytest.raises(BindError):
+        check_bind("0.0.0.0", None)
+    with pytest.raises(BindError):
+        check_bind("192.168.1.10", "")
+
+
+def test_serve_refuses_public_bind_without_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STORYCHECK_TOKEN", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "STORYCHECK_TOKEN" in result.output
+    result = runner.invoke(
+        cli_app, ["serve", "--host", "0.0.0.0", "--token", "short", "--data-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "16 characters" in result.output
