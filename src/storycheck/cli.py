@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -74,6 +74,18 @@ class Output:
 
     def emit_json(self, payload: Any) -> None:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+    def warn_progress(self, message: str) -> None:
+        """A pipeline progress callback: warnings always reach stderr, the rest with -v."""
+        if message.startswith("warning:"):
+            self.err.print(f"storycheck: {message}", markup=False)
+        elif self.verbose:
+            self.err.print(message, markup=False)
+
+
+def _usage(out: Output, message: str) -> None:
+    out.err.print(f"storycheck: {message}", markup=False)
+    raise typer.Exit(2)
 
 
 _state = Output()
@@ -267,11 +279,48 @@ def _run_with_progress(inputs: list[str], options: Any, store: Any, out: Output)
 @app.command()
 def analyze(
     inputs: InputsArg,
-    json_file: Annotated[
-        Path | None,
-        typer.Option("--json-out", "--report", "-o", help="Write the report/1 JSON to this file."),
+    report_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            "--report",
+            "--json-out",
+            help="Write the report to this file: .json (report/1), .md or .html, by its "
+            "suffix. Repeat for several.",
+        ),
+    ] = None,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Open the written HTML/Markdown report.")
+    ] = False,
+    length: Annotated[
+        str, typer.Option("--length", help="Brief length: short, standard or long.")
+    ] = "standard",
+    max_words: Annotated[
+        int | None,
+        typer.Option("--max-words", min=20, help="Cap What happened + Key facts at N words."),
+    ] = None,
+    writer: Annotated[
+        str, typer.Option("--writer", help="Brief writer: extractive (local) or llm.")
+    ] = "extractive",
+    llm_url: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-url",
+            envvar="STORYCHECK_LLM_URL",
+            help="OpenAI-compatible endpoint for --writer llm (e.g. http://127.0.0.1:8080/v1); "
+            "key from $STORYCHECK_LLM_KEY or $OPENAI_API_KEY.",
+        ),
+    ] = None,
+    llm_model: Annotated[
+        str | None,
+        typer.Option("--llm-model", envvar="STORYCHECK_LLM_MODEL", help="Model for --writer llm."),
     ] = None,
     db: DbOpt = None,
+    story: Annotated[
+        str | None,
+        typer.Option("--story", help="Cross-check only this story (id or unique id prefix)."),
+    ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to the store.")] = True,
     allow_private: AllowPrivateOpt = False,
     nli: Annotated[
@@ -286,16 +335,41 @@ def analyze(
     verbose: VerboseOpt = False,
 ) -> None:
     """Cross-check the inputs: agreements, contradictions, single-source claims, scorecard."""
+    from storycheck.brief import BriefOptions
+    from storycheck.brief.llm import LLMOptions
     from storycheck.ingest import IngestOptions
     from storycheck.models import ModelUnavailableError
-    from storycheck.pipeline import AnalyzeOptions
+    from storycheck.pipeline import AnalyzeOptions, StoryNotFoundError
     from storycheck.pipeline import analyze as run_analyze
-    from storycheck.report import build_report
+    from storycheck.report import build_report, format_of, write_report
 
     out = _output(json_, quiet, verbose)
+    if length not in ("short", "standard", "long"):
+        _usage(out, f"--length must be short, standard or long, not {length!r}")
+    if writer not in ("extractive", "llm"):
+        _usage(out, f"--writer must be extractive or llm, not {writer!r}")
+    llm = None
+    if writer == "llm":
+        if not (llm_url and llm_model):
+            _usage(out, "--writer llm needs --llm-url and --llm-model")
+        assert llm_url is not None and llm_model is not None
+        llm = LLMOptions(url=llm_url, model=llm_model)
+    for path in report_files or []:
+        try:
+            format_of(path)
+        except ValueError as exc:
+            _usage(out, f"{path}: {exc}")
     options = AnalyzeOptions(
-        ingest=IngestOptions(allow_private=allow_private), nli=nli, embedder=embedder
+        ingest=IngestOptions(allow_private=allow_private),
+        nli=nli,
+        embedder=embedder,
+        brief=BriefOptions(length=length, max_words=max_words),  # type: ignore[arg-type]
+        llm=llm,
     )
+    if story is not None:
+        from dataclasses import replace
+
+        options = replace(options, story=story)
     store = None if no_store else _open_store(db)
     try:
         with (
@@ -303,8 +377,8 @@ def analyze(
             if not (out.quiet or out.json)
             else _NullContext()
         ):
-            analysis = run_analyze(inputs, options, store=store)
-    except ModelUnavailableError as exc:
+            analysis = run_analyze(inputs, options, store=store, progress=out.warn_progress)
+    except (ModelUnavailableError, StoryNotFoundError) as exc:
         out.err.print(f"storycheck: {exc}", markup=False)
         raise typer.Exit(2) from None
     finally:
@@ -314,23 +388,161 @@ def analyze(
         out.problem(problem)
     for article in analysis.skipped:
         out.note(f"skipped {article.source}: language {article.language!r} is not supported yet")
-    report = build_report(analysis.checks, models=analysis.models, extra_articles=analysis.skipped)
-    if json_file is not None:
-        json_file.parent.mkdir(parents=True, exist_ok=True)
-        json_file.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        out.note(f"wrote {json_file}")
+    report = build_report(
+        analysis.checks,
+        models=analysis.models,
+        extra_articles=analysis.skipped,
+        briefs=analysis.briefs,
+        texts=bool(report_files),
+    )
+    for path in report_files or []:
+        written = write_report(report, path)
+        out.note(f"wrote {written}")
+        if open_ and format_of(written) != "json":
+            import webbrowser
+
+            webbrowser.open(written.resolve().as_uri())
     if out.json:
         out.emit_json(report)
     elif analysis.checks:
         from storycheck.report.terminal import render_check
 
         for check in analysis.checks:
-            render_check(check, out.out)
+            render_check(check, out.out, analysis.briefs.get(check.story.id))
     if not analysis.ingest.articles:
         out.err.print("storycheck: no usable articles were read", markup=False)
         raise typer.Exit(2)
     if strict and analysis.ingest.problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    draft: Annotated[str, typer.Argument(help="The draft to check: a file, URL or - (stdin).")],
+    against: Annotated[
+        list[str],
+        typer.Option("--against", "-a", help="Source articles (files, dirs, globs, URLs)."),
+    ],
+    report_files: Annotated[
+        list[Path] | None,
+        typer.Option("--output", "-o", help="Write the audit to .json, .md or .html."),
+    ] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open the written report.")] = False,
+    allow_private: AllowPrivateOpt = False,
+    nli: Annotated[
+        str | None, typer.Option("--nli", help="NLI model name (see `models list`).")
+    ] = None,
+    embedder: Annotated[
+        str | None, typer.Option("--embedder", help="Embedding model name.")
+    ] = None,
+    strict: StrictOpt = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Check a draft sentence by sentence against sources: supported, contradicted, not found."""
+    from storycheck.ingest import IngestOptions, Ingestor
+    from storycheck.models import ModelUnavailableError, get_embedder, get_nli, get_parser
+    from storycheck.report.audit import audit_html, audit_json, audit_markdown
+    from storycheck.report.files import format_of
+    from storycheck.verify.audit import audit_draft
+
+    out = _output(json_, quiet, verbose)
+    for path in report_files or []:
+        try:
+            format_of(path)
+        except ValueError as exc:
+            _usage(out, f"{path}: {exc}")
+    options = IngestOptions(allow_private=allow_private)
+    with _status(out, "reading…"):
+        ingestor = Ingestor(options, None)
+        try:
+            drafted = ingestor.run([draft])
+        finally:
+            ingestor.close()
+        ingestor = Ingestor(options, None)
+        try:
+            sources = ingestor.run(list(against))
+        finally:
+            ingestor.close()
+    for problem in [*drafted.problems, *sources.problems]:
+        out.problem(problem)
+    if not drafted.articles:
+        out.err.print(f"storycheck: {draft}: no usable draft was read", markup=False)
+        raise typer.Exit(2)
+    if not sources.articles:
+        out.err.print("storycheck: no usable source articles were read", markup=False)
+        raise typer.Exit(2)
+    try:
+        with _status(out, "auditing…"):
+            emb, model, parser = get_embedder(embedder), get_nli(nli), get_parser()
+            result = audit_draft(
+                drafted.articles[0],
+                sources.articles,
+                embedder=emb,
+                nli=model,
+                parser=parser,
+                progress=out.warn_progress,
+            )
+    except ModelUnavailableError as exc:
+        out.err.print(f"storycheck: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    doc = audit_json(result, {"embedder": repr(emb), "nli": repr(model)})
+    renderers = {
+        "json": lambda d: json.dumps(d, ensure_ascii=False, indent=2) + "\n",
+        "md": audit_markdown,
+        "html": audit_html,
+    }
+    for path in report_files or []:
+        fmt = format_of(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(renderers[fmt](doc), encoding="utf-8")
+        out.note(f"wrote {path}")
+        if open_ and fmt != "json":
+            import webbrowser
+
+            webbrowser.open(path.resolve().as_uri())
+    if out.json:
+        out.emit_json(doc)
+    else:
+        _print_audit(doc, out)
+    if strict and (drafted.problems or sources.problems):
+        raise typer.Exit(1)
+
+
+def _print_audit(doc: dict[str, Any], out: Output) -> None:
+    from rich.text import Text
+
+    style = {"supported": "green", "contradicted": "red", "not_found": "yellow"}
+    for row in doc["sentences"]:
+        line = Text(
+            f"{row['verdict'].replace('_', ' '):>12}  ", style=f"bold {style[row['verdict']]}"
+        )
+        line.append(row["text"])
+        cites = "".join(f"[{e['source']}]" for e in row["evidence"])
+        if cites:
+            line.append(f" {cites}", style="dim")
+        out.out.print(line)
+        if row["verdict"] == "contradicted":
+            for e in row["evidence"][:2]:
+                out.out.print(f"{'':14}↳ {e['outlet']}: “{e['text'][:160]}”", markup=False)
+            if row["reason"]:
+                out.out.print(f"{'':14}  ({row['reason']})", markup=False)
+    s = doc["summary"]
+    out.out.print(
+        Text(
+            f"\n{s['sentences']} sentences: {s['supported']} supported, "
+            f"{s['contradicted']} contradicted, {s['not_found']} not found "
+            f"in {len(doc['sources'])} sources",
+            style="bold",
+        )
+    )
+
+
+def _status(out: Output, message: str) -> Any:
+    if out.quiet or out.json:
+        return _NullContext()
+    return out.err.status(message, spinner="dots")
 
 
 class _NullContext:
@@ -406,6 +618,152 @@ def show(
         out.out.print(
             Text("\nremoved page junk: " + " | ".join(article.removed_lines), style="dim")
         )
+
+
+def _bad_usage(out: Output, message: str) -> NoReturn:
+    out.err.print(f"storycheck: {message}", markup=False)
+    raise typer.Exit(2)
+
+
+def _stories_table(stories: Sequence[Any], title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("story", style="dim", no_wrap=True)
+    table.add_column("articles", justify="right")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("title", max_width=56)
+    table.add_column("keywords", max_width=36)
+    for s in stories:
+        first = s.first_seen.date().isoformat() if s.first_seen else "—"
+        last = s.last_seen.date().isoformat() if s.last_seen else "—"
+        table.add_row(
+            s.id,
+            str(len(s.article_ids)),
+            first if first == last else f"{first} – {last}",
+            s.title,
+            ", ".join(s.keywords),
+        )
+    return table
+
+
+@app.command("stories")
+def list_stories(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Articles to read and group first (files, dirs, globs, URLs)."),
+    ] = None,
+    db: DbOpt = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Group the inputs in memory; do not use a store.")
+    ] = False,
+    allow_private: AllowPrivateOpt = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Group articles into stories and list them (size, dates, title, keywords).
+
+    With PATHs the inputs are read, stored and grouped into the store's stories (old
+    articles are not processed again); without, the stored articles are grouped.
+    """
+    from storycheck.ingest import IngestOptions, Ingestor
+    from storycheck.models import ModelUnavailableError
+    from storycheck.stories import group_articles, update_store
+
+    out = _output(json_, quiet, verbose)
+    store = None if no_store else _open_store(db)
+    try:
+        articles: list[Article] = []
+        if inputs:
+            ingestor = Ingestor(IngestOptions(allow_private=allow_private), store)
+            try:
+                result = ingestor.run(inputs)
+            finally:
+                ingestor.close()
+            for problem in result.problems:
+                out.problem(problem)
+            articles = list(result.articles)
+            if not articles:
+                out.err.print("storycheck: no usable articles were read", markup=False)
+                raise typer.Exit(2)
+        elif store is not None:
+            articles = store.articles()
+        else:
+            _bad_usage(out, "--no-store needs PATHs to read")
+        usable = [a for a in articles if a.language in (None, "en")]
+        try:
+            stories = group_articles(usable) if store is None else update_store(store, usable)
+        except ModelUnavailableError as exc:
+            out.err.print(f"storycheck: {exc}", markup=False)
+            raise typer.Exit(2) from None
+    finally:
+        if store is not None:
+            store.close()
+    if out.json:
+        out.emit_json([to_jsonable(s) for s in stories])
+    elif stories:
+        total = sum(len(s.article_ids) for s in stories)
+        out.out.print(_stories_table(stories, f"{len(stories)} stories, {total} articles"))
+    else:
+        out.note("no stories yet: run `storycheck stories PATH...` or `storycheck ingest` first")
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Input files, directories or globs.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory for stories.json and per-story reports.")
+    ],
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (process pool) or ray (Ray Data).")
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes / Ray CPUs (default: all).")
+    ] = None,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Only group into stories; skip the cross-check.")
+    ] = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Group a big archive into stories and cross-check each, on a process pool or Ray."""
+    from storycheck.models import ModelUnavailableError
+    from storycheck.stories.batch import BatchOptions, run_batch
+
+    out = _output(json_, quiet, verbose)
+    if engine not in ("local", "ray"):
+        _bad_usage(out, f"--engine must be local or ray, not {engine!r}")
+    if engine == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            _bad_usage(out, "--engine ray needs Ray: pip install 'storycheck[ray]'")
+    options = BatchOptions(engine=engine, workers=workers, check=not no_check)
+    try:
+        result = run_batch(inputs, out_dir, options, progress=out.note)
+    except ModelUnavailableError as exc:
+        out.err.print(f"storycheck: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    for problem in result.problems:
+        out.problem(problem)
+    if out.json:
+        out.emit_json(
+            {
+                "stories": len(result.stories),
+                "articles": result.articles,
+                "out": str(out_dir),
+                "reports": [str(p) for p in result.reports],
+            }
+        )
+    else:
+        out.note(
+            f"{len(result.stories)} stories from {result.articles} articles; "
+            f"wrote {out_dir / 'stories.json'}"
+            + (f" and {len(result.reports)} story reports" if result.reports else "")
+        )
+    if not result.articles:
+        out.err.print("storycheck: no usable articles were read", markup=False)
+        raise typer.Exit(2)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

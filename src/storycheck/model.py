@@ -221,6 +221,7 @@ class Evidence:
     text: str
     relation: Relation
     score: float
+    claim_id: str = ""  # the other article's claim this sentence was matched through
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,19 +323,71 @@ class StoryCheck:
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:
-    """One sentence of the brief with the sources that support it."""
+    """One sentence (or bullet) of the brief with the sources that support it.
+
+    ``citations`` are article ids, ``support[i]`` the checker's P(entail) of the sentence
+    given ``citations[i]`` (1.0 when the sentence is that article's own wording).
+    ``sources`` counts the independent outlets behind it. ``group`` gathers the lines of
+    one dispute or one actor; ``status`` is the cross-check verdict of the claims behind
+    it; ``when`` is the date a timeline entry is placed at; ``evidence[i]`` is the passage
+    of ``citations[i]`` the checker found the support in.
+    """
 
     text: str
     citations: tuple[str, ...]
     support: tuple[float, ...] = ()
+    claim_ids: tuple[str, ...] = ()
+    sources: int = 0
+    group: str = ""
+    status: str = ""
+    when: date | None = None
+    evidence: tuple[str, ...] = ()  # per citation: the passage that supports the sentence
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSource:
+    """One entry of the brief's numbered source list."""
+
+    number: int
+    article_id: str
+    outlet: str
+    title: str | None
+    published: datetime | None
+    location: str
+    consistency: float | None
+
+
+BRIEF_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("what_happened", "What happened"),
+    ("key_facts", "Key facts"),
+    ("timeline", "Timeline"),
+    ("who_said_what", "Who said what"),
+    ("disputed", "Disputed"),
+    ("unverified", "Unverified"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Brief:
-    """The written brief of one story: named sections of cited sentences."""
+    """The written brief of one story: named sections of cited sentences.
+
+    Section keys are those of :data:`BRIEF_SECTIONS`; ``dropped`` counts candidate
+    sentences left out because a cited source did not support them.
+    """
 
     story_id: str
+    title: str = ""
     sections: Mapping[str, tuple[BriefSentence, ...]] = field(default_factory=dict)
+    sources: tuple[BriefSource, ...] = ()
+    writer: str = "extractive"
+    dropped: int = 0
+
+    def number(self, article_id: str) -> int:
+        """The source number an article is cited by (0 when it is not a source)."""
+        for source in self.sources:
+            if source.article_id == article_id:
+                return source.number
+        return 0
 
 
 # --- serialisation -------------------------------------------------------------------

@@ -1,19 +1,24 @@
 """The whole job, stage by stage: ingest → story → claims → cross-check → report.
 
-Until story grouping lands, all usable (English) inputs form one story. Models are chosen
-by :mod:`storycheck.models.registry` (defaults, config file, environment, arguments) and
-loaded lazily, once per process.
+Usable (English) inputs are grouped into stories (:mod:`storycheck.stories`) and each
+story is cross-checked on its own. Models are chosen by :mod:`storycheck.models.registry`
+(defaults, config file, environment, arguments) and loaded lazily, once per process.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from storycheck.brief import BriefOptions
+from storycheck.brief.llm import LLMOptions
 from storycheck.ingest import IngestOptions, Ingestor, IngestResult
-from storycheck.model import Article, Story, StoryCheck
+from storycheck.model import Article, Brief, Story, StoryCheck
+from storycheck.models import NLI, Embedder
 from storycheck.store import Store
+from storycheck.stories import StoryOptions
 from storycheck.verify import VerifyOptions, cross_check
 
 Progress = Callable[[str], None]
@@ -28,6 +33,11 @@ class AnalyzeOptions:
     embedder: str | None = None
     nli: str | None = None
     parser: str | None = None
+    fast_embedder: str | None = None  # story grouping
+    stories: StoryOptions = field(default_factory=StoryOptions)
+    story: str | None = None  # cross-check only this story (id or unique id prefix)
+    brief: BriefOptions | None = field(default_factory=BriefOptions)  # None: no brief
+    llm: LLMOptions | None = None  # write What happened with this endpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,7 @@ class Analysis:
     checks: tuple[StoryCheck, ...]
     skipped: tuple[Article, ...]
     models: dict[str, str]
+    briefs: dict[str, Brief] = field(default_factory=dict)  # story id → brief
 
 
 def story_of(articles: Sequence[Article]) -> Story:
@@ -56,6 +67,47 @@ def story_of(articles: Sequence[Article]) -> Story:
     )
 
 
+class StoryNotFoundError(LookupError):
+    """``--story`` named no story (or an ambiguous prefix)."""
+
+
+def group_stories(
+    articles: Sequence[Article], opts: AnalyzeOptions, *, store: Store | None = None
+) -> list[Story]:
+    """The stories of ``articles`` (largest first), continuing the store's grouping if any.
+
+    With a store, new articles join the stored stories (ids stay stable across runs) and
+    each story lists only the given articles.
+    """
+    from storycheck.models import get_fast_embedder
+    from storycheck.stories import group_articles, update_store
+
+    if not articles:
+        return []
+    embedder = get_fast_embedder(opts.fast_embedder)
+    if store is None:
+        return group_articles(articles, embedder=embedder, options=opts.stories)
+    wanted = {a.id for a in articles}
+    stored = update_store(store, articles, embedder=embedder, options=opts.stories)
+    out = []
+    for story in stored:
+        ids = tuple(i for i in story.article_ids if i in wanted)
+        if ids:
+            out.append(dataclasses.replace(story, article_ids=ids))
+    return sorted(out, key=lambda s: -len(s.article_ids))
+
+
+def select_story(stories: Sequence[Story], wanted: str) -> Story:
+    """The story whose id is ``wanted`` or starts with it (unique)."""
+    exact = [s for s in stories if s.id == wanted]
+    found = exact or [s for s in stories if s.id.startswith(wanted)]
+    if len(found) != 1:
+        known = ", ".join(s.id for s in stories[:10])
+        why = "is ambiguous" if found else "matches no story"
+        raise StoryNotFoundError(f"story {wanted!r} {why} (stories: {known})")
+    return found[0]
+
+
 def analyze(
     inputs: Sequence[str],
     options: AnalyzeOptions | None = None,
@@ -63,7 +115,7 @@ def analyze(
     store: Store | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
-    """Read ``inputs`` and cross-check them as one story."""
+    """Read ``inputs``, group them into stories and cross-check each story."""
     from storycheck.models import get_embedder, get_nli, get_parser
 
     opts = options or AnalyzeOptions()
@@ -80,17 +132,54 @@ def analyze(
     embedder = get_embedder(opts.embedder)
     nli = get_nli(opts.nli)
     models = {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)}
-    checks: tuple[StoryCheck, ...] = ()
-    if len(usable) >= 1:
-        checks = (
-            cross_check(
-                usable,
-                story_of(usable),
-                parser=parser,
-                embedder=embedder,
-                nli=nli,
-                options=opts.verify,
-                progress=say,
-            ),
+    say("grouping into stories")
+    stories = group_stories(usable, opts, store=store)
+    if opts.story is not None:
+        stories = [select_story(stories, opts.story)]
+    by_id = {a.id: a for a in usable}
+    checks = tuple(
+        cross_check(
+            [by_id[i] for i in story.article_ids],
+            story,
+            parser=parser,
+            embedder=embedder,
+            nli=nli,
+            options=opts.verify,
+            progress=say,
         )
-    return Analysis(ingest=result, checks=checks, skipped=skipped, models=models)
+        for story in stories
+    )
+    briefs: dict[str, Brief] = {}
+    if opts.brief is not None:
+        briefs = write_briefs(checks, opts, embedder=embedder, nli=nli, progress=say)
+    return Analysis(ingest=result, checks=checks, skipped=skipped, models=models, briefs=briefs)
+
+
+def write_briefs(
+    checks: Sequence[StoryCheck],
+    opts: AnalyzeOptions,
+    *,
+    embedder: Embedder,
+    nli: NLI,
+    progress: Progress | None = None,
+) -> dict[str, Brief]:
+    """The brief of each story; with ``opts.llm`` the LLM writer, falling back to the
+    extractive brief (with a message) when the endpoint fails."""
+    from storycheck.brief import BriefWriter
+    from storycheck.brief.llm import LLMError, LLMWriter
+
+    say = progress or (lambda _msg: None)
+    options = opts.brief or BriefOptions()
+    extractive = BriefWriter(embedder=embedder, nli=nli, options=options)
+    llm = LLMWriter(opts.llm, embedder=embedder, nli=nli, options=options) if opts.llm else None
+    briefs: dict[str, Brief] = {}
+    for check in checks:
+        say(f"writing the brief of {check.story.title[:60]}")
+        if llm is not None:
+            try:
+                briefs[check.story.id] = llm.write(check)
+                continue
+            except LLMError as exc:
+                say(f"warning: LLM writer failed ({exc}); using the extractive brief")
+        briefs[check.story.id] = extractive.write(check)
+    return briefs

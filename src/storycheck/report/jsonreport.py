@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from storycheck import __version__
-from storycheck.model import Article, Claim, Finding, StoryCheck
+from storycheck.model import BRIEF_SECTIONS, Article, Brief, Claim, Finding, StoryCheck
+from storycheck.verify.groups import group_ids
 
 SCHEMA_ID = "storycheck.report/1"
 
@@ -38,9 +39,10 @@ def article_summary(article: Article, consistency: float | None = None) -> dict[
     }
 
 
-def _claim(claim: Claim) -> dict[str, Any]:
+def _claim(claim: Claim, group: str | None = None) -> dict[str, Any]:
     return {
         "id": claim.id,
+        "group": group or claim.id,
         "article_id": claim.article_id,
         "text": claim.text,
         "standalone": claim.standalone,
@@ -56,6 +58,7 @@ def _claim(claim: Claim) -> dict[str, Any]:
                 "text": e.text,
                 "relation": e.relation.value,
                 "score": e.score,
+                "claim_id": e.claim_id,
             }
             for e in claim.evidence
         ],
@@ -79,13 +82,62 @@ def _conflict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def brief_json(brief: Brief) -> dict[str, Any]:
+    """A brief as report/1 stores it: sections → sentences → text, citations, support."""
+    titles = dict(BRIEF_SECTIONS)
+    return {
+        "writer": brief.writer,
+        "dropped": brief.dropped,
+        "sections": [
+            {
+                "name": name,
+                "title": titles[name],
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "citations": [brief.number(a) for a in s.citations],
+                        "article_ids": list(s.citations),
+                        "support": list(s.support),
+                        "evidence": list(s.evidence),
+                        "claim_ids": list(s.claim_ids),
+                        "sources": s.sources,
+                        "group": s.group,
+                        "status": s.status,
+                        "date": s.when.isoformat() if s.when else None,
+                    }
+                    for s in brief.sections.get(name, ())
+                ],
+            }
+            for name, _title in BRIEF_SECTIONS
+        ],
+        "sources": [
+            {
+                "number": src.number,
+                "article_id": src.article_id,
+                "outlet": src.outlet,
+                "title": src.title,
+                "published": src.published.isoformat() if src.published else None,
+                "location": src.location,
+                "consistency": src.consistency,
+            }
+            for src in brief.sources
+        ],
+    }
+
+
 def build_report(
     checks: Sequence[StoryCheck],
     *,
     models: Mapping[str, str] | None = None,
     extra_articles: Sequence[Article] = (),
+    briefs: Mapping[str, Brief] | None = None,
+    texts: bool = False,
 ) -> dict[str, Any]:
-    """The report document for the cross-checked stories (plus articles not analysed)."""
+    """The report document for the cross-checked stories (plus articles not analysed).
+
+    ``briefs`` maps story ids to their brief; ``texts`` adds each article's clean text and
+    sentence spans (the HTML report shows them with their sentences highlighted).
+    """
     consistency = {s.article_id: s.consistency for c in checks for s in c.scores}
     breakdown = {s.article_id: s for c in checks for s in c.scores}
     articles: dict[str, dict[str, Any]] = {}
@@ -102,6 +154,9 @@ def build_report(
                     "single_source": score.single_source,
                     "unverified_quotes": score.unverified_quotes,
                 }
+            if texts:
+                row["text"] = article.text
+                row["sentences"] = [[x.start, x.end] for x in article.sentences]
             articles[article.id] = row
     for article in extra_articles:
         articles.setdefault(article.id, article_summary(article))
@@ -116,7 +171,7 @@ def build_report(
                 "id": check.story.id,
                 "title": check.story.title,
                 "article_ids": list(check.story.article_ids),
-                "claims": [_claim(c) for c in check.claims],
+                "claims": [_claim(c, groups.get(c.id)) for c in check.claims],
                 "conflicts": [_conflict(f) for f in check.findings],
                 "quotes": [
                     {
@@ -140,7 +195,13 @@ def build_report(
                     for e in check.entities
                     if e.label == "PERSON" or e.roles
                 ],
+                **(
+                    {"brief": brief_json(briefs[check.story.id])}
+                    if briefs and check.story.id in briefs
+                    else {}
+                ),
             }
             for check in checks
+            for groups in (group_ids(check.claims),)
         ],
     }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storycheck.model import ClaimStatus, StoryCheck
+from storycheck.model import Brief, ClaimStatus, StoryCheck
 
 _STATUS_STYLE = {
     "corroborated": "green",
@@ -19,12 +20,51 @@ _STATUS_STYLE = {
 }
 
 
-def render_check(check: StoryCheck, console: Console) -> None:
-    """Sources, disputed points, unverified quotes and the consistency scorecard."""
+def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]], str]) -> None:
+    """What happened, key facts, timeline and who said what, each line cited."""
+    sections = brief.sections
+    console.print(Text("\nWhat happened", style="bold green"))
+    what = sections.get("what_happened", ())
+    if what:
+        console.print("  " + " ".join(f"{s.text} {cite(s.citations)}" for s in what), markup=False)
+    else:
+        console.print("  no statement is supported by two or more independent sources")
+    facts = sections.get("key_facts", ())
+    if facts:
+        console.print(Text("\nKey facts", style="bold green"))
+        for s in facts:
+            console.print(f"  • {s.text} {cite(s.citations)} ({s.sources} sources)", markup=False)
+    timeline = sections.get("timeline", ())
+    if timeline:
+        console.print(Text("\nTimeline", style="bold green"))
+        for s in timeline:
+            console.print(f"  {s.group}: {s.text} {cite(s.citations)}", markup=False)
+    actors = sections.get("who_said_what", ())
+    if actors:
+        console.print(Text("\nWho said what", style="bold green"))
+        last = None
+        for s in actors:
+            if s.group != last:
+                console.print(Text(f"  {s.group}", style="bold"))
+                last = s.group
+            one = " (one source)" if s.sources <= 1 else ""
+            console.print(f"    – {s.text[:220]} {cite(s.citations)}{one}", markup=False)
+    if brief.dropped:
+        console.print(
+            Text(
+                f"  ({brief.dropped} candidate sentences left out: a cited source did not "
+                "support them)",
+                style="dim",
+            )
+        )
+
+
+def render_check(check: StoryCheck, console: Console, brief: Brief | None = None) -> None:
+    """The brief, disputed points, unverified material and the consistency scorecard."""
     number = {a.id: n for n, a in enumerate(check.articles, start=1)}
     outlet = {a.id: a.display_outlet for a in check.articles}
 
-    def cite(ids: tuple[str, ...] | list[str]) -> str:
+    def cite(ids: Sequence[str]) -> str:
         return "".join(f"[{number[i]}]" for i in sorted(ids, key=lambda i: number.get(i, 0)))
 
     console.print(Text(check.story.title, style="bold"))
@@ -33,6 +73,8 @@ def render_check(check: StoryCheck, console: Console) -> None:
     for status, style in _STATUS_STYLE.items():
         summary.append(f"{counts.get(status, 0)} {status.replace('_', ' ')}  ", style=style)
     console.print(summary)
+    if brief is not None:
+        render_brief(brief, console, cite)
 
     console.print(Text("\nDisputed", style="bold red"))
     if not check.findings:
@@ -53,6 +95,19 @@ def render_check(check: StoryCheck, console: Console) -> None:
         console.print(f"  • {who}: “{claim.text[:150]}” {cite([claim.article_id])}", markup=False)
     if not unverified:
         console.print("  none")
+    single = [c for c in check.claims if c.status is ClaimStatus.SINGLE_SOURCE]
+    if single:
+        console.print(
+            Text(
+                f"\nSingle-source claims: {len(single)} (all in the JSON/HTML report)",
+                style="bold cyan",
+            )
+        )
+        for claim in single[:8]:
+            console.print(
+                f"  • {claim.text[:160]} {cite([claim.article_id])} ({outlet[claim.article_id]})",
+                markup=False,
+            )
 
     table = Table(title="Consistency scorecard", title_justify="left")
     for column in ("#", "outlet", "consistency", "corrob.", "contra.", "mixed", "single", "unv. q"):

@@ -288,10 +288,12 @@ def _verdicts(
         supported = entail.get(n, {})
         contradicted = {a: v for a, v in contra.get(n, {}).items() if a not in supported}
         evidence = [
-            Evidence(a, _sentence(articles, claims[j]), Relation.ENTAILS, round(s, 3))
+            Evidence(a, _sentence(articles, claims[j]), Relation.ENTAILS, round(s, 3), claims[j].id)
             for a, (s, j) in sorted(supported.items(), key=lambda kv: -kv[1][0])
         ] + [
-            Evidence(a, _sentence(articles, claims[j]), Relation.CONTRADICTS, round(s, 3))
+            Evidence(
+                a, _sentence(articles, claims[j]), Relation.CONTRADICTS, round(s, 3), claims[j].id
+            )
             for a, (s, j) in sorted(contradicted.items(), key=lambda kv: -kv[1][0])
         ]
         if supported and contradicted:

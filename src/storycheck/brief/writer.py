@@ -1,0 +1,588 @@
+"""The extractive brief: pick, order and cite the claims the sources agree on.
+
+Only claims the cross-check found corroborated by at least two independent outlets and
+that no conflict touches can reach **What happened**, **Key facts** and the **Timeline**.
+Equivalent claims (linked by entailment across articles) are grouped; each group is one
+candidate, worded by its plainest member, scored by how many outlets carry it, how
+central it is to the story and how early the articles report it, and chosen with maximal
+marginal relevance so the brief does not repeat itself. Every sentence is then checked
+against each article it cites (:mod:`storycheck.verify.support`); citations the model does
+not find support for are removed, and a sentence left with fewer than two is dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from storycheck.model import (
+    Article,
+    Brief,
+    BriefSentence,
+    BriefSource,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    DateMention,
+    StoryCheck,
+)
+from storycheck.models import NLI, Embedder
+from storycheck.verify.checks import is_named
+from storycheck.verify.groups import claim_groups
+from storycheck.verify.support import SupportIndex, coverage
+
+Length = Literal["short", "standard", "long"]
+
+# sentences in What happened, bullets in Key facts, Timeline entries, lines per actor
+LENGTHS: dict[str, tuple[int, int, int, int]] = {
+    "short": (3, 4, 6, 2),
+    "standard": (5, 8, 10, 3),
+    "long": (6, 14, 20, 6),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BriefOptions:
+    """How long the brief is and how strict its support check is.
+
+    ``support`` is the P(entail) each cited article must give a sentence; ``mmr`` weighs
+    relevance against novelty; a candidate whose embedding is closer than ``redundancy``
+    to a chosen sentence is a repeat. ``max_words`` caps What happened + Key facts.
+    ``coverage`` is the share of a sentence's content words the supporting passage must
+    contain too (a lexical guard against the NLI model's topical false positives).
+    ``weights`` weigh outlets, centrality, lead position and specificity (names,
+    numbers, dates) when ranking candidates.
+    """
+
+    length: Length = "standard"
+    max_words: int | None = None
+    support: float = 0.5
+    mmr: float = 0.7
+    redundancy: float = 0.85
+    min_sources: int = 2
+    coverage: float = 0.3
+    weights: tuple[float, float, float, float] = field(default=(0.35, 0.2, 0.15, 0.3))
+
+
+_FILLER = re.compile(
+    r"^(?:(?:but|and|however|meanwhile|also|moreover|furthermore|additionally|"
+    r"in addition|still|separately|in turn|so),?\s+"
+    r"|(?:earlier|later|now|then|instead|overall),\s+)",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”«»]")
+
+
+def compress(text: str) -> str:
+    """Light compression: drop a leading discourse filler, tidy spacing and the full stop."""
+    out = text.strip()
+    while True:
+        stripped = _FILLER.sub("", out, count=1)
+        if stripped == out or not stripped:
+            break
+        out = stripped
+    out = re.sub(r"\s+", " ", out).strip()
+    out = balance_quotes(out)
+    if out and out[0].islower():
+        out = out[0].upper() + out[1:]
+    if out and out[-1] not in '.!?"”’)':
+        out = out.rstrip(",;:") + "."
+    return out
+
+
+_BROKEN = re.compile(r"(?:[:,;]|\b(?:and|or|but|that|which|as|to|of|the|a))\s*[.!?]$|\s[.!?]$")
+
+
+def well_formed(text: str) -> bool:
+    """False for a clause cut short by claim splitting ("… a lesson: ." / "…, and .")."""
+    return bool(text) and _BROKEN.search(text) is None and _words(text) >= 4
+
+
+def balance_quotes(text: str) -> str:
+    """Re-open a quotation the claim span cut into: ``we won," she said`` → ``“we won," …``."""
+    opens, closes = text.count("“"), text.count("”")
+    if closes > opens and not text.startswith("“"):
+        return "“" + text
+    if text.count('"') % 2 == 1 and not text.startswith('"'):
+        first = text.find('"')
+        if first > 0 and text[first - 1] in ",.!?":
+            return '"' + text
+    return text
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def date_of(mention: DateMention) -> date | None:
+    """The calendar date a mention stands for (first of the month/year when vaguer)."""
+    if mention.value is not None:
+        return mention.value
+    if mention.year is not None:
+        return date(mention.year, mention.month or 1, mention.day or 1)
+    return None
+
+
+def date_label(mention: DateMention) -> str:
+    """How precisely the sources date it: "12 March 2025", "March 2025" or "2025"."""
+    when = date_of(mention)
+    if when is None:
+        return mention.text
+    if mention.value is not None or mention.day is not None:
+        return f"{when.day} {when:%B %Y}"
+    if mention.month is not None:
+        return f"{when:%B %Y}"
+    return str(when.year)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    claims: list[Claim]
+    articles: tuple[str, ...]
+    text: str
+    position: float
+    when: DateMention | None
+    has_detail: bool
+    specificity: int = 0
+    dated_text: str = ""
+    score: float = 0.0
+    support: tuple[float, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+def _plainest(claims: Sequence[Claim]) -> Claim:
+    def cost(c: Claim) -> tuple[int, int, int]:
+        text = c.standalone or c.text
+        n = _words(text)
+        return (
+            0 if c.kind is ClaimKind.FACT else 1,
+            1 if _QUOTE_MARKS.search(text) else 0,
+            abs(n - 18) if n < 8 or n > 35 else n // 4,
+        )
+
+    return min(claims, key=lambda c: (cost(c), c.id))
+
+
+def disputed_claim_ids(check: StoryCheck) -> set[str]:
+    return {cid for f in check.findings for side in f.sides for cid in side.claim_ids}
+
+
+def _linked(claims: Sequence[Claim], allowed: set[str]) -> list[list[Claim]]:
+    return claim_groups(claims, allowed)
+
+
+def _position(claim: Claim, articles: Mapping[str, Article]) -> float:
+    article = articles[claim.article_id]
+    return claim.sentence_index / max(1, len(article.sentences))
+
+
+class BriefWriter:
+    """Writes the :class:`~storycheck.model.Brief` of one cross-checked story."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        nli: NLI,
+        options: BriefOptions | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.nli = nli
+        self.options = options or BriefOptions()
+
+    # -- candidates ----------------------------------------------------------------
+
+    def candidates(self, check: StoryCheck) -> list[_Candidate]:
+        """Groups of equivalent corroborated, undisputed claims, scored."""
+        articles = {a.id: a for a in check.articles}
+        disputed = disputed_claim_ids(check)
+        allowed = {
+            c.id
+            for c in check.claims
+            if c.status is ClaimStatus.CORROBORATED
+            and c.kind in (ClaimKind.FACT, ClaimKind.ATTRIBUTED)
+            and not c.contradicted_by
+        }
+        out: list[_Candidate] = []
+        for members in _linked(check.claims, allowed):
+            sources = sorted(
+                {m.article_id for m in members} | set(members[0].supported_by),
+                key=lambda a: list(articles).index(a) if a in articles else 0,
+            )
+            if len(sources) < self.options.min_sources:
+                continue
+            if disputed.intersection(m.id for m in members):
+                continue
+            best = _plainest(members)
+            specificity = len(best.entities) + len(best.quantities) + len(best.dates)
+            if specificity == 0 or not well_formed(compress(best.standalone or best.text)):
+                continue  # nothing concrete to check (commentary), or a broken clause
+            dated = [
+                (m, d)
+                for m in sorted(members, key=lambda m: m is not best)
+                for d in m.dates
+                if date_of(d) is not None
+            ]
+            out.append(
+                _Candidate(
+                    claims=members,
+                    articles=tuple(sources),
+                    text=compress(best.standalone or best.text),
+                    position=min(_position(m, articles) for m in members),
+                    when=dated[0][1] if dated else None,
+                    dated_text=compress(dated[0][0].standalone or dated[0][0].text)
+                    if dated
+                    else "",
+                    has_detail=any(m.quantities or m.dates for m in members),
+                    specificity=specificity,
+                )
+            )
+        if not out:
+            return out
+        vectors = np.asarray(self.embedder.encode([c.text for c in out]), dtype=np.float32)
+        centroid = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(centroid)) or 1.0
+        centrality = vectors @ (centroid / norm)
+        top_sources = max(len(c.articles) for c in out)
+        w_sources, w_central, w_lead, w_specific = self.options.weights
+        for n, cand in enumerate(out):
+            cand.score = (
+                w_sources * len(cand.articles) / top_sources
+                + w_central * float(centrality[n])
+                + w_lead * (1.0 - cand.position)
+                + w_specific * min(1.0, cand.specificity / 3)
+            )
+        order = self._mmr(out, vectors)
+        return [out[i] for i in order]
+
+    def _mmr(self, cands: Sequence[_Candidate], vectors: np.ndarray) -> list[int]:
+        """Maximal marginal relevance order; near-repeats are left out."""
+        left = list(range(len(cands)))
+        chosen: list[int] = []
+        sims = vectors @ vectors.T
+        lam = self.options.mmr
+        while left:
+
+            def gain(i: int) -> float:
+                repeat = max((float(sims[i, j]) for j in chosen), default=0.0)
+                return lam * cands[i].score - (1 - lam) * repeat
+
+            best = max(left, key=lambda i: (gain(i), -i))
+            left.remove(best)
+            if any(float(sims[best, j]) >= self.options.redundancy for j in chosen):
+                continue
+            chosen.append(best)
+        return chosen
+
+    # -- writing -------------------------------------------------------------------
+
+    def index(self, check: StoryCheck) -> SupportIndex:
+        """The support checker over the story's articles, with the lexical guard."""
+        need = self.options.coverage
+        return SupportIndex(
+            check.articles,
+            embedder=self.embedder,
+            nli=self.nli,
+            prefilter=lambda hypothesis, passage: coverage(hypothesis, passage) >= need,
+        )
+
+    def write(self, check: StoryCheck, index: SupportIndex | None = None) -> Brief:
+        index = index or self.index(check)
+        n_what, n_facts, n_timeline, n_lines = LENGTHS[self.options.length]
+        ranked = self.candidates(check)
+        # verify lazily, in rank order, until the main sections are full
+        verified: list[_Candidate] = []
+        dropped, pos = 0, 0
+        budget = 2 * (n_what + n_facts)  # candidates verified at most
+        while len(verified) < n_what + n_facts and pos < min(len(ranked), budget):
+            batch = ranked[pos : pos + n_what + n_facts - len(verified) + 2]
+            pos += len(batch)
+            kept, lost = self._verify(batch, index)
+            verified += kept
+            dropped += lost
+        what = verified[:n_what]
+        facts = sorted(verified[n_what:], key=lambda c: (not c.has_detail, -c.score))[:n_facts]
+        what, facts = self._fit_words(what, facts)
+        # the timeline words each dated group by a member that carries the date
+        dated = [
+            dataclasses.replace(c, text=c.dated_text, support=())
+            for c in ranked
+            if c.when is not None
+        ]
+        dated = _one_per_date(
+            sorted(dated, key=lambda c: (date_of(c.when) if c.when else None) or date.min)
+        )
+        timeline, lost = self._verify(dated[: n_timeline + 3], index)
+        dropped += lost
+        timeline = timeline[:n_timeline]
+        sections: dict[str, tuple[BriefSentence, ...]] = {
+            "what_happened": tuple(self._line(c) for c in _story_order(what)),
+            "key_facts": tuple(self._line(c) for c in facts),
+            "timeline": tuple(
+                self._line(c, group=date_label(c.when) if c.when else "") for c in timeline
+            ),
+            "who_said_what": self._who_said_what(check, index, n_lines),
+            "disputed": _disputed(check),
+            "unverified": _unverified(check),
+        }
+        return Brief(
+            story_id=check.story.id,
+            title=check.story.title,
+            sections=sections,
+            sources=sources_of(check),
+            writer=self.name,
+            dropped=dropped,
+        )
+
+    def _verify(
+        self, cands: Sequence[_Candidate], index: SupportIndex
+    ) -> tuple[list[_Candidate], int]:
+        """Keep each candidate with the citations that support it (≥ min_sources)."""
+        scores = index.support_evidence([(c.text, c.articles) for c in cands])
+        kept: list[_Candidate] = []
+        dropped = 0
+        for cand, (support, passages) in zip(cands, scores, strict=True):
+            good = [
+                (a, s, e)
+                for a, s, e in zip(cand.articles, support, passages, strict=True)
+                if s >= self.options.support and coverage(cand.text, e) >= self.options.coverage
+            ]
+            if len(good) < self.options.min_sources:
+                dropped += 1
+                continue
+            cand.articles = tuple(a for a, _, _ in good)
+            cand.support = tuple(s for _, s, _ in good)
+            cand.evidence = tuple(e for _, _, e in good)
+            kept.append(cand)
+        return kept, dropped
+
+    def _line(self, cand: _Candidate, group: str = "") -> BriefSentence:
+        return BriefSentence(
+            text=cand.text,
+            citations=cand.articles,
+            support=cand.support,
+            evidence=cand.evidence,
+            claim_ids=tuple(c.id for c in cand.claims),
+            sources=len(cand.articles),
+            group=group,
+            status=ClaimStatus.CORROBORATED.value,
+            when=date_of(cand.when) if cand.when else None,
+        )
+
+    def _fit_words(
+        self, what: list[_Candidate], facts: list[_Candidate]
+    ) -> tuple[list[_Candidate], list[_Candidate]]:
+        limit = self.options.max_words
+        if limit is None:
+            return what, facts
+        what, facts = list(what), list(facts)
+        while facts and sum(_words(c.text) for c in (*what, *facts)) > limit:
+            facts.pop()
+        while len(what) > 1 and sum(_words(c.text) for c in what) > limit:
+            what.pop()
+        return what, facts
+
+    def _who_said_what(
+        self, check: StoryCheck, index: SupportIndex, per_actor: int
+    ) -> tuple[BriefSentence, ...]:
+        """Named speakers → their quotes and statements, each cited."""
+        disputed = disputed_claim_ids(check)
+        allowed = {
+            c.id
+            for c in check.claims
+            if c.kind in (ClaimKind.QUOTE, ClaimKind.ATTRIBUTED)
+            and c.speaker
+            and c.status
+            in (ClaimStatus.CORROBORATED, ClaimStatus.SINGLE_SOURCE, ClaimStatus.UNVERIFIED_QUOTE)
+        }
+        articles = {a.id: a for a in check.articles}
+        by_speaker: dict[str, list[list[Claim]]] = defaultdict(list)
+        named = {
+            e.name.casefold() for e in check.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
+        }
+        for members in _linked(check.claims, allowed):
+            if disputed.intersection(m.id for m in members):
+                continue  # its attribution or content is disputed: see Disputed
+            speakers = Counter(m.speaker for m in members if m.speaker)
+            speaker = speakers.most_common(1)[0][0] if speakers else None
+            if speaker and is_named(speaker) and speaker.casefold() in named:
+                by_speaker[speaker].append(members)
+        picked: list[tuple[str, Claim, tuple[str, ...], str]] = []
+        ranked = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for speaker, groups in ranked:
+            scored = []
+            for members in groups:
+                cited = tuple(
+                    dict.fromkeys(
+                        [m.article_id for m in members]
+                        + [a for m in members for a in m.supported_by]
+                    )
+                )
+                corroborated = any(m.status is ClaimStatus.CORROBORATED for m in members)
+                lead = min(_position(m, articles) for m in members)
+                scored.append((not corroborated, -len(cited), lead, members, cited))
+            scored.sort(key=lambda t: (t[0], t[1], t[2], t[3][0].id))
+            for not_corr, _n, _lead, members, cited in scored[:per_actor]:
+                claim = min(members, key=lambda m: (m.kind is not ClaimKind.QUOTE, m.id))
+                status = (
+                    ClaimStatus.CORROBORATED.value
+                    if not not_corr
+                    else ClaimStatus.UNVERIFIED_QUOTE.value
+                    if claim.kind is ClaimKind.QUOTE
+                    else ClaimStatus.SINGLE_SOURCE.value
+                )
+                picked.append((speaker, claim, cited, status))
+        support = index.support_evidence([(c.text, cited) for _, c, cited, _ in picked])
+        out: list[BriefSentence] = []
+        for (speaker, claim, cited, status), (scores, passages) in zip(
+            picked, support, strict=True
+        ):
+            good = [
+                (a, s, e)
+                for a, s, e in zip(cited, scores, passages, strict=True)
+                if s >= self.options.support
+            ]
+            if not good:
+                continue
+            out.append(
+                BriefSentence(
+                    text=compress(claim.text),
+                    citations=tuple(a for a, _, _ in good),
+                    support=tuple(s for _, s, _ in good),
+                    evidence=tuple(e for _, _, e in good),
+                    claim_ids=(claim.id,),
+                    sources=len(good),
+                    group=speaker,
+                    status=status if len(good) > 1 else status_single(claim),
+                )
+            )
+        return tuple(out)
+
+
+def status_single(claim: Claim) -> str:
+    if claim.kind is ClaimKind.QUOTE:
+        return ClaimStatus.UNVERIFIED_QUOTE.value
+    return ClaimStatus.SINGLE_SOURCE.value
+
+
+def _story_order(cands: Sequence[_Candidate]) -> list[_Candidate]:
+    """Lead-first order, with dated sentences kept in chronological order among themselves."""
+    ordered = sorted(cands, key=lambda c: (c.position, -c.score))
+    slots = [n for n, c in enumerate(ordered) if c.when is not None]
+    dated = sorted(
+        (ordered[n] for n in slots), key=lambda c: (date_of(c.when) if c.when else None) or date.min
+    )
+    for n, cand in zip(slots, dated, strict=True):
+        ordered[n] = cand
+    return ordered
+
+
+def _one_per_date(cands: Sequence[_Candidate]) -> list[_Candidate]:
+    seen: set[str] = set()
+    out: list[_Candidate] = []
+    for cand in cands:
+        key = date_label(cand.when) if cand.when else ""
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(cand)
+    return out
+
+
+def _disputed(check: StoryCheck) -> tuple[BriefSentence, ...]:
+    """Each conflict: one line per side, citing the articles on that side."""
+    out: list[BriefSentence] = []
+    for finding in check.findings:
+        for side in finding.sides:
+            out.append(
+                BriefSentence(
+                    text=side.value,
+                    citations=side.article_ids,
+                    support=tuple(1.0 for _ in side.article_ids),
+                    evidence=_side_evidence(check, side.claim_ids, side.article_ids),
+                    claim_ids=side.claim_ids,
+                    sources=len(side.article_ids),
+                    group=finding.summary,
+                    status=finding.kind,
+                )
+            )
+    return tuple(out)
+
+
+def _side_evidence(
+    check: StoryCheck, claim_ids: Sequence[str], article_ids: Sequence[str]
+) -> tuple[str, ...]:
+    """Per article on a side of a dispute, the sentence that puts it there."""
+    wanted = set(claim_ids)
+    texts: dict[str, str] = {}
+    articles = {a.id: a for a in check.articles}
+    for claim in check.claims:
+        if claim.id in wanted and claim.article_id not in texts:
+            article = articles[claim.article_id]
+            texts[claim.article_id] = article.sentences[claim.sentence_index].text
+    return tuple(texts.get(a, "") for a in article_ids)
+
+
+def _unverified(check: StoryCheck) -> tuple[BriefSentence, ...]:
+    """Quotes and claims only one outlet carries, in the article's own words."""
+    disputed = disputed_claim_ids(check)
+    quotes = [c for c in check.claims if c.status is ClaimStatus.UNVERIFIED_QUOTE]
+    facts = [
+        c
+        for c in check.claims
+        if c.status is ClaimStatus.SINGLE_SOURCE and c.kind is not ClaimKind.OPINION
+    ]
+    out: list[BriefSentence] = []
+    for claim in [*quotes, *facts]:
+        if claim.id in disputed:
+            continue
+        out.append(
+            BriefSentence(
+                text=compress(claim.text),
+                citations=(claim.article_id,),
+                support=(1.0,),
+                evidence=(claim.text,),
+                claim_ids=(claim.id,),
+                sources=1,
+                group=claim.speaker or "",
+                status=claim.status.value,
+            )
+        )
+    return tuple(out)
+
+
+def sources_of(check: StoryCheck) -> tuple[BriefSource, ...]:
+    consistency = {s.article_id: s.consistency for s in check.scores}
+    return tuple(
+        BriefSource(
+            number=n,
+            article_id=a.id,
+            outlet=a.display_outlet,
+            title=a.title,
+            published=a.published,
+            location=a.url or a.source,
+            consistency=consistency.get(a.id),
+        )
+        for n, a in enumerate(check.articles, start=1)
+    )
+
+
+def write_brief(
+    check: StoryCheck,
+    *,
+    embedder: Embedder,
+    nli: NLI,
+    options: BriefOptions | None = None,
+    index: SupportIndex | None = None,
+) -> Brief:
+    """The extractive, fully local brief of one cross-checked story."""
+    return BriefWriter(embedder=embedder, nli=nli, options=options).write(check, index)

@@ -1,0 +1,101 @@
+"""The report as Markdown: the brief with citations, disputed and unverified points, sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _cite(numbers: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _md(text: str) -> str:
+    """Escape the characters Markdown would read as markup inside running text."""
+    out = text.replace("\\", "\\\\")
+    for ch in "*_`[]<>|":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _grouped(sentences: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for s in sentences:
+        groups.setdefault(str(s.get("group", "")), []).append(s)
+    return list(groups.items())
+
+
+def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str]:
+    name = section["name"]
+    sentences = section["sentences"]
+    lines = [f"## {section['title']}", ""]
+    if not sentences:
+        return [*lines, "_Nothing here._", ""]
+    if name == "what_happened":
+        lines.append(" ".join(f"{_md(s['text'])} {_cite(s['citations'])}" for s in sentences))
+    elif name == "key_facts":
+        for s in sentences:
+            lines.append(f"- {_md(s['text'])} {_cite(s['citations'])} _({s['sources']} sources)_")
+    elif name == "timeline":
+        for s in sentences:
+            lines.append(f"- **{_md(s['group'])}** — {_md(s['text'])} {_cite(s['citations'])}")
+    elif name == "disputed":
+        for group, sides in _grouped(sentences):
+            lines.append(f"- **{_md(group)}**")
+            for side in sides:
+                who = ", ".join(outlets.get(n, str(n)) for n in side["citations"])
+                lines.append(f"  - {_md(side['text'])} — {_md(who)} {_cite(side['citations'])}")
+    elif name in ("who_said_what", "unverified"):
+        for group, items in _grouped(sentences):
+            if name == "who_said_what" or group:
+                lines.append(f"- **{_md(group or 'Unattributed')}**")
+            for s in items:
+                flag = " _(one source)_" if s["sources"] <= 1 and name == "who_said_what" else ""
+                where = ""
+                if name == "unverified":
+                    where = " — " + ", ".join(outlets.get(n, str(n)) for n in s["citations"])
+                indent = "  " if (name == "who_said_what" or group) else ""
+                lines.append(
+                    f"{indent}- {_md(s['text'])}{flag}{_md(where)} {_cite(s['citations'])}"
+                )
+    lines.append("")
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """One Markdown document for every story in a report/1 dict (briefs included)."""
+    out: list[str] = []
+    for story in report.get("stories", []):
+        brief = story.get("brief")
+        out += [f"# {story['title']}", ""]
+        if not brief:
+            out += ["_No brief was written for this story._", ""]
+            continue
+        outlets = {src["number"]: src["outlet"] for src in brief["sources"]}
+        for section in brief["sections"]:
+            out += _section(section, outlets)
+        if brief.get("dropped"):
+            out += [
+                f"_{brief['dropped']} candidate sentences were left out because a cited "
+                "source did not support them._",
+                "",
+            ]
+        out += ["## Sources", ""]
+        for src in brief["sources"]:
+            parts = [f"{src['number']}. **{_md(src['outlet'])}**"]
+            if src.get("title"):
+                parts.append(f"“{_md(src['title'])}”")
+            if src.get("published"):
+                parts.append(str(src["published"])[:10])
+            if src.get("location"):
+                parts.append(f"<{src['location']}>")
+            if src.get("consistency") is not None:
+                parts.append(f"consistency {src['consistency']:.2f}")
+            out.append(" — ".join(parts))
+        out.append("")
+    meta = report.get("tool", {})
+    out.append(
+        f"_Written by storycheck {meta.get('version', '')} on {report.get('generated', '')}; "
+        "every sentence cites the sources that support it._"
+    )
+    return "\n".join(out).rstrip() + "\n"

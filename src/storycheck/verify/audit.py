@@ -1,0 +1,242 @@
+"""Audit a draft against sources, sentence by sentence.
+
+For each sentence of the draft: **supported** when a source passage entails it (and shares
+enough of its content words), **contradicted** when a source contradicts it — by the NLI
+model with high confidence, or by the structured checks of the cross-check (numbers,
+dates, roles, time frame, attribution) in which the draft stands alone against the sources
+— and **not found** otherwise (this includes quotes no source carries). The cross-check runs
+on the draft plus the sources, so the same rules judge a draft as judge any article.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from storycheck.model import Article, ClaimKind, ClaimStatus, FindingSide, Story, StoryCheck
+from storycheck.models import NLI, Embedder, Parser
+from storycheck.verify.crosscheck import VerifyOptions, cross_check
+from storycheck.verify.support import SupportIndex, coverage
+
+
+class Verdict(enum.StrEnum):
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvidence:
+    article_id: str
+    outlet: str
+    text: str
+    relation: str  # entails | contradicts
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    verdict: Verdict
+    score: float
+    reason: str = ""
+    evidence: tuple[AuditEvidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    draft: Article
+    sources: tuple[Article, ...]
+    sentences: tuple[AuditSentence, ...]
+    check: StoryCheck | None = field(default=None, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        out = {v.value: 0 for v in Verdict}
+        for s in self.sentences:
+            out[s.verdict.value] += 1
+        return out
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (
+            f"{len(self.sentences)} sentences: {c['supported']} supported, "
+            f"{c['contradicted']} contradicted, {c['not_found']} not found in the sources"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """``support``: P(entail) for supported; ``contradict``: P(contradict) for an NLI
+    contradiction; ``coverage``: share of content words the passage must share."""
+
+    support: float = 0.5
+    contradict: float = 0.9
+    coverage: float = 0.3
+    min_words: int = 4
+    structured: bool = True  # run the cross-check's structured checks too
+
+
+def _checkable(text: str, min_words: int) -> bool:
+    return len(text.split()) >= min_words and any(ch.isalpha() for ch in text)
+
+
+def audit_draft(
+    draft: Article,
+    sources: Sequence[Article],
+    *,
+    embedder: Embedder,
+    nli: NLI,
+    parser: Parser | None = None,
+    options: AuditOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AuditResult:
+    """Check every sentence of ``draft`` against ``sources``."""
+    opts = options or AuditOptions()
+    say = progress or (lambda _msg: None)
+    others = [a for a in sources if a.id != draft.id]
+    outlet = {a.id: a.display_outlet for a in others}
+    check: StoryCheck | None = None
+    flagged: dict[int, tuple[str, list[AuditEvidence]]] = {}
+    unquoted: set[int] = set()
+    if opts.structured and parser is not None and others:
+        say("cross-checking the draft with the sources")
+        story = Story(id="audit", title=draft.title or "draft", article_ids=())
+        check = cross_check(
+            [draft, *others],
+            story,
+            parser=parser,
+            embedder=embedder,
+            nli=nli,
+            options=VerifyOptions(),
+        )
+        flagged, unquoted = _structured(draft, check, outlet)
+    index = SupportIndex(
+        others,
+        embedder=embedder,
+        nli=nli,
+        top=2,
+        prefilter=lambda h, p: coverage(h, p) >= opts.coverage,
+    )
+    wanted = [(n, s) for n, s in enumerate(draft.sentences) if _checkable(s.text, opts.min_words)]
+    say("looking for evidence")
+    found = index.best([(s.text, [a.id for a in others]) for _, s in wanted])
+    out: list[AuditSentence] = []
+    for (n, sentence), passages in zip(wanted, found, strict=True):
+        support = sorted(
+            (p for p in passages.values() if p.entail >= opts.support),
+            key=lambda p: -p.entail,
+        )
+        contra = sorted(
+            (p for p in passages.values() if p.contradict >= opts.contradict),
+            key=lambda p: -p.contradict,
+        )
+        if n in flagged:
+            reason, evidence = flagged[n]
+            verdict, score = Verdict.CONTRADICTED, 1.0
+            evidence = evidence or [
+                AuditEvidence(p.article_id, outlet[p.article_id], p.contra_text, "contradicts", 1.0)
+                for p in contra
+            ]
+        elif n in unquoted:
+            verdict, score = Verdict.NOT_FOUND, 0.0
+            reason = "a quote no source carries"
+            evidence = []
+        elif support:
+            verdict, score = Verdict.SUPPORTED, round(support[0].entail, 3)
+            reason = f"supported by {len(support)} source(s)"
+            evidence = [
+                AuditEvidence(
+                    p.article_id, outlet[p.article_id], p.text, "entails", round(p.entail, 3)
+                )
+                for p in support
+            ]
+        elif contra:
+            verdict, score = Verdict.CONTRADICTED, round(contra[0].contradict, 3)
+            reason = "a source says otherwise"
+            evidence = [
+                AuditEvidence(
+                    p.article_id,
+                    outlet[p.article_id],
+                    p.contra_text,
+                    "contradicts",
+                    round(p.contradict, 3),
+                )
+                for p in contra
+            ]
+        else:
+            best = max(passages.values(), key=lambda p: p.entail, default=None)
+            verdict, score = Verdict.NOT_FOUND, round(best.entail, 3) if best else 0.0
+            reason = "no source supports it"
+            evidence = []
+        out.append(
+            AuditSentence(
+                index=n,
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
+                verdict=verdict,
+                score=score,
+                reason=reason,
+                evidence=tuple(evidence),
+            )
+        )
+    return AuditResult(draft=draft, sources=tuple(others), sentences=tuple(out), check=check)
+
+
+def _structured(
+    draft: Article, check: StoryCheck, outlet: dict[str, str]
+) -> tuple[dict[int, tuple[str, list[AuditEvidence]]], set[int]]:
+    """Sentences of the draft that a structured conflict puts against every source, and
+    sentences whose quote no source carries."""
+    sentence_of = {c.id: c.sentence_index for c in check.claims if c.article_id == draft.id}
+    flagged: dict[int, tuple[str, list[AuditEvidence]]] = {}
+    for finding in check.findings:
+        mine = [s for s in finding.sides if draft.id in s.article_ids]
+        if not mine:
+            continue
+        side = mine[0]
+        if any(a != draft.id for a in side.article_ids):
+            continue  # some source agrees with the draft
+        against = [
+            AuditEvidence(a, outlet.get(a, a), _side_text(check, other, a), "contradicts", 1.0)
+            for other in finding.sides
+            if other is not side
+            for a in other.article_ids
+            if a != draft.id
+        ]
+        if not against:
+            continue
+        rows = {sentence_of[c] for c in side.claim_ids if c in sentence_of}
+        for text in side.evidence:
+            rows |= {
+                n
+                for n, s in enumerate(draft.sentences)
+                if text and (text in s.text or s.text in text)
+            }
+        for n in rows:
+            flagged.setdefault(n, (finding.summary, against))
+    unquoted = {
+        c.sentence_index
+        for c in check.claims
+        if c.article_id == draft.id
+        and c.kind is ClaimKind.QUOTE
+        and c.status is ClaimStatus.UNVERIFIED_QUOTE
+    }
+    return flagged, unquoted
+
+
+def _side_text(check: StoryCheck, side: FindingSide, article_id: str) -> str:
+    """The sentence that puts ``article_id`` on ``side`` of a dispute."""
+    articles = {a.id: a for a in check.articles}
+    wanted = set(side.claim_ids)
+    for claim in check.claims:
+        if claim.id in wanted and claim.article_id == article_id:
+            return articles[article_id].sentences[claim.sentence_index].text
+    for text in side.evidence:
+        if text in articles[article_id].text:
+            return text
+    return side.value

@@ -1,0 +1,175 @@
+"""Does a source support a sentence? Retrieve the closest passages, then ask the NLI model.
+
+Used by the brief (is every cited article behind each sentence?) and by audit (which
+source sentence best supports or contradicts each sentence of a draft?). Each article's
+sentences are embedded once; for a hypothesis the ``top`` most similar sentences of the
+articles in scope are retrieved (exact top-k over a small matrix per story), and every
+retrieved sentence is scored alone and inside a three-sentence window (so facts spread over
+neighbouring sentences still count). The verdict is the maximum over those passages.
+Everything goes to the NLI model in one batch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storycheck.model import Article
+from storycheck.models import NLI, Embedder
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+
+
+def normalise(text: str) -> str:
+    """Case, quote style and whitespace folded, for verbatim comparisons."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", folded).strip(" .")
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d.,]*")
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself said says say told according""".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased content words, cut to a 5-letter stem so inflections still match."""
+    out: set[str] = set()
+    for token in _TOKEN.findall(text):
+        word = token.lower().replace("’", "'").removesuffix("'s")
+        if word in _STOP or len(word) < 3:
+            continue
+        out.add(word.replace(",", "") if word[0].isdigit() else word[:5])
+    return out
+
+
+def coverage(sentence: str, passage: str) -> float:
+    """Share of the sentence's content words that the passage also has (1.0 if none)."""
+    words = content_words(sentence)
+    if not words:
+        return 1.0
+    return len(words & content_words(passage)) / len(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """What one article says about one hypothesis: its most supportive passage and its
+    most contradicting one, with the NLI model's probabilities."""
+
+    article_id: str
+    text: str
+    entail: float
+    contradict: float = 0.0
+    contra_text: str = ""
+    verbatim: bool = False
+
+
+class SupportIndex:
+    """Sentence embeddings of a set of articles, queried by hypothesis."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        *,
+        embedder: Embedder,
+        nli: NLI,
+        top: int = 2,
+        prefilter: Callable[[str, str], bool] | None = None,
+    ) -> None:
+        self.articles = {a.id: a for a in articles}
+        self.nli = nli
+        self.embedder = embedder
+        self.top = top
+        self.prefilter = prefilter  # (hypothesis, passage) -> worth asking the model?
+        self._rows: list[tuple[str, int]] = [
+            (a.id, n) for a in articles for n in range(len(a.sentences))
+        ]
+        texts = [a.sentences[n].text for a in articles for n in range(len(a.sentences))]
+        self._vectors = (
+            np.asarray(embedder.encode(texts), dtype=np.float32)
+            if texts
+            else np.zeros((0, 1), dtype=np.float32)
+        )
+        groups: dict[str, list[int]] = {}
+        for row, (article_id, _n) in enumerate(self._rows):
+            groups.setdefault(article_id, []).append(row)
+        self._by_article = {k: np.asarray(v, dtype=np.int64) for k, v in groups.items()}
+        self._normal = {a.id: normalise(a.text) for a in articles}
+
+    def _window(self, article_id: str, n: int) -> str:
+        sentences = self.articles[article_id].sentences
+        lo, hi = max(0, n - 1), min(len(sentences), n + 2)
+        return " ".join(s.text for s in sentences[lo:hi])
+
+    def best(self, queries: Sequence[tuple[str, Sequence[str]]]) -> list[dict[str, Passage]]:
+        """For each (hypothesis, article ids) the best passage per article.
+
+        A hypothesis found verbatim in an article is supported by it with score 1.0
+        without asking the model.
+        """
+        if not queries:
+            return []
+        hyp_vectors = np.asarray(self.embedder.encode([q for q, _ in queries]), dtype=np.float32)
+        jobs: list[tuple[int, str, int, str]] = []  # (query, article, sentence, premise)
+        results: list[dict[str, Passage]] = [{} for _ in queries]
+        for qi, (hypothesis, article_ids) in enumerate(queries):
+            needle = normalise(hypothesis)
+            for article_id in article_ids:
+                if article_id not in self.articles:
+                    continue
+                if needle and needle in self._normal[article_id]:
+                    results[qi][article_id] = Passage(article_id, hypothesis, 1.0, verbatim=True)
+                    continue
+                rows = self._by_article.get(article_id)
+                if rows is None or not len(rows):
+                    continue
+                sims = self._vectors[rows] @ hyp_vectors[qi]
+                order = np.argsort(-sims, kind="stable")[: self.top]
+                for r in order:
+                    n = self._rows[int(rows[int(r)])][1]
+                    sentence = self.articles[article_id].sentences[n].text
+                    window = self._window(article_id, n)
+                    for premise in dict.fromkeys((sentence, window)):
+                        if self.prefilter is None or self.prefilter(hypothesis, premise):
+                            jobs.append((qi, article_id, n, premise))
+        if jobs:
+            probs = self.nli.relations([(premise, queries[qi][0]) for qi, _, _, premise in jobs])
+            scored: dict[tuple[int, str], list[tuple[float, float, str]]] = {}
+            for (qi, article_id, _n, premise), p in zip(jobs, probs, strict=True):
+                scored.setdefault((qi, article_id), []).append((float(p[0]), float(p[2]), premise))
+            for (qi, article_id), options in scored.items():
+                entail = max(options, key=lambda o: o[0])
+                contra = max(options, key=lambda o: o[1])
+                results[qi][article_id] = Passage(
+                    article_id, entail[2], entail[0], contra[1], contra[2]
+                )
+        return results
+
+    def support(self, queries: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[float, ...]]:
+        """P(entail) of each hypothesis given each of its articles (in the order given)."""
+        return [scores for scores, _ in self.support_evidence(queries)]
+
+    def support_evidence(
+        self, queries: Sequence[tuple[str, Sequence[str]]]
+    ) -> list[tuple[tuple[float, ...], tuple[str, ...]]]:
+        """Like :meth:`support`, with the passage of each article that gave the score."""
+        best = self.best(queries)
+        return [
+            (
+                tuple(round(found[a].entail, 3) if a in found else 0.0 for a in article_ids),
+                tuple(found[a].text if a in found else "" for a in article_ids),
+            )
+            for (_, article_ids), found in zip(queries, best, strict=True)
+        ]
