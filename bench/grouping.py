@@ -189,10 +189,8 @@ def evaluate(options: StoryOptions, topic_options: StoryOptions) -> dict[str, An
 
 
 def _asdict(options: StoryOptions) -> dict[str, Any]:
-    return {
-        k: getattr(options, k)
-        for k in ("threshold", "emb_weight", "link_weight", "merge_threshold")
-    }
+    keys = ("threshold", "emb_weight", "name_share", "link_weight", "merge_threshold")
+    return {k: getattr(options, k) for k in keys}
 
 
 def tune() -> dict[str, Any]:
@@ -200,8 +198,9 @@ def tune() -> dict[str, Any]:
     data = _data(tune=True)
     grid = {
         "threshold": [0.3, 0.35, 0.4, 0.45, 0.5],
-        "emb_weight": [0.2, 0.3, 0.5],
-        "merge_threshold": [0.35, 0.4, 0.45, 0.55],
+        "emb_weight": [0.3, 0.5, 0.7],
+        "name_share": [0.3, 0.5, 0.7],
+        "merge_threshold": [0.35, 0.45, 0.55],
     }
     rows = []
     for values in itertools.product(*grid.values()):

@@ -1,10 +1,12 @@
 """Story-grouping speed: articles/s at 1k, 10k and 100k synthetic articles (one JSON object).
 
-The corpora come from :mod:`bench.storygen` (many fictional stories, heavy-tailed sizes,
-a year of dates). Timed: features (fast embedder + terms) and clustering, separately and
-together; the growth exponent is the slope of log(time) over log(n) between the smallest
-and the largest size. B³-F1 against the generator's story labels is printed as a sanity
-check (not an accuracy claim: see bench/grouping.py for real data).
+Wall time depends on what else runs on the machine, so CPU time (this process) is
+reported too, with the load average. The corpora come from :mod:`bench.storygen` (many
+fictional stories, heavy-tailed sizes, a year of dates). Timed: features (fast embedder
++ terms) and clustering, separately and together; the growth exponent is the slope of
+log(time) over log(n) between the smallest and the largest size. B³-F1 against the
+generator's story labels is printed as a sanity check (not an accuracy claim: see
+bench/grouping.py for real data).
 
     python -m bench.stories                 # 1k, 10k, 100k
     python -m bench.stories --sizes 1000 10000
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -30,7 +33,7 @@ def run(n: int) -> dict[str, float | int]:
     articles = [a for a, _ in corpus]
     embedder = get_fast_embedder()
     embedder.encode(["warm up"], use_cache=False)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     feats = featurize(articles, embedder)
     t_feat = time.perf_counter() - start
     start = time.perf_counter()
@@ -39,6 +42,7 @@ def run(n: int) -> dict[str, float | int]:
     clusterer.finish()
     stories = clusterer.stories()
     t_cluster = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
     owner = {aid: s.id for s in stories for aid in s.article_ids}
     pred = [owner[a.id] for a in articles]
     gold = [label for _, label in corpus]
@@ -50,7 +54,9 @@ def run(n: int) -> dict[str, float | int]:
         "features_s": round(t_feat, 2),
         "cluster_s": round(t_cluster, 2),
         "total_s": round(total, 2),
+        "cpu_s": round(cpu, 2),
         "articles_per_s": round(n / total, 1),
+        "articles_per_cpu_s": round(n / cpu, 1),
         "synthetic_b3_f1": bcubed(pred, gold)["f1"],
     }
 
@@ -67,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             float(b["articles"]) / float(a["articles"])
         )
         result["growth_exponent"] = round(exponent, 3)
+        cpu_exp = math.log(float(b["cpu_s"]) / float(a["cpu_s"])) / math.log(
+            float(b["articles"]) / float(a["articles"])
+        )
+        result["growth_exponent_cpu"] = round(cpu_exp, 3)
+        result["load_average"] = [round(x, 2) for x in os.getloadavg()]
         result["targets"] = {"100k_seconds": 300, "exponent": 1.2}
     print(json.dumps(result, indent=1))
 

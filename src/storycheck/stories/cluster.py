@@ -8,7 +8,8 @@ chunk) — never with all stories — and joins the best of them when
 
 where ``emb`` mixes the cosine to the story's centroid with the cosine to its nearest
 member (``link_weight``), ``terms`` is how much of the article's weighted, IDF-scaled
-terms (names, places, numbers, content words) the story's articles share, and ``decay``
+content words and — separately, mixed by ``name_share`` — of its names and numbers
+(entity overlap) the story's articles share, and ``decay``
 falls off exponentially (``decay_days``) once the article is more than ``grace_days``
 outside the story's date range (articles without a date are not decayed). Otherwise the
 article opens a new story. Every ``merge_every`` articles and at the end, each story that
@@ -33,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storycheck.model import Story
-from storycheck.stories.features import ArticleFeatures
+from storycheck.stories.features import NAME_MARK, ArticleFeatures
 from storycheck.stories.state import ArticleRecord, SavedState, StateDelta, StoryRecord
 
 FloatArray = npt.NDArray[np.float32]
@@ -43,12 +44,12 @@ FloatArray = npt.NDArray[np.float32]
 class StoryOptions:
     """Clustering parameters (defaults tuned on ECB+ train topics and NeuS val; see docs)."""
 
-    threshold: float = 0.35
-    emb_weight: float = 0.3
+    threshold: float = 0.45
+    emb_weight: float = 0.5
     link_weight: float = 0.5
     candidate_floor: float = 0.3
     neighbours: int = 10
-    merge_threshold: float = 0.55
+    merge_threshold: float = 0.45
     merge_every: int = 2000
     merge_neighbours: int = 8
     grace_days: float = 2.0
@@ -59,6 +60,7 @@ class StoryOptions:
     expansion_search: int = 64
     keywords: int = 6
     idf_prior: float = 50.0
+    name_share: float = 0.5
     final_merge_rounds: int = 3
 
 
@@ -243,22 +245,42 @@ class StoryClusterer:
     def _choose(self, feat: ArticleFeatures, vec: FloatArray, best: dict[int, float]) -> int | None:
         if not best:
             return None
-        weights = {t: w * self._idf(t) for t, w in feat.terms.items()}
-        total = sum(weights.values()) or 1.0
+        idf = self._idf
+        words = {t: w * idf(t) for t, w in feat.terms.items() if t[0] != NAME_MARK}
+        names = {t: w * idf(t) for t, w in feat.terms.items() if t[0] == NAME_MARK}
         o = self.opts
         chosen: int | None = None
         chosen_score = o.threshold
         for seq in sorted(best):
             story = self._stories[seq]
             emb = o.link_weight * best[seq] + (1 - o.link_weight) * self._centroid_cos(vec, story)
-            prof = story.profile
-            shared = sum(w * min(1.0, prof.get(t, 0) / story.size) for t, w in weights.items())
-            score = (o.emb_weight * emb + (1 - o.emb_weight) * shared / total) * self._decay(
+            terms = self._terms_score(words, names, story)
+            score = (o.emb_weight * emb + (1 - o.emb_weight) * terms) * self._decay(
                 feat.published, story
             )
             if score >= chosen_score and (chosen is None or score > chosen_score):
                 chosen, chosen_score = seq, score
         return chosen
+
+    def _coverage(self, weights: dict[str, float], story: StoryRecord) -> float | None:
+        total = sum(weights.values())
+        if not total:
+            return None
+        prof, size = story.profile, story.size
+        return sum(w * min(1.0, prof.get(t, 0) / size) for t, w in weights.items()) / total
+
+    def _terms_score(
+        self, words: dict[str, float], names: dict[str, float], story: StoryRecord
+    ) -> float:
+        """Weighted share of the article's words and of its names that the story has."""
+        w_cov = self._coverage(words, story)
+        n_cov = self._coverage(names, story)
+        if n_cov is None:
+            return w_cov or 0.0
+        if w_cov is None:
+            return n_cov
+        share = self.opts.name_share
+        return (1 - share) * w_cov + share * n_cov
 
     def _place(
         self, key: int, feat: ArticleFeatures, vec: FloatArray, seq: int | None
@@ -302,13 +324,11 @@ class StoryClusterer:
         small, large = (a, b) if (a.size, a.seq) <= (b.size, b.seq) else (b, a)
         na, nb = np.linalg.norm(a.vec_sum), np.linalg.norm(b.vec_sum)
         emb = float(np.dot(a.vec_sum, b.vec_sum) / (na * nb)) if na and nb else 0.0
-        num = den = 0.0
+        words: dict[str, float] = {}
+        names: dict[str, float] = {}
         for term, count in small.profile.items():
-            fs = count / small.size
-            w = self._idf(term) * fs
-            den += w * fs
-            num += w * min(1.0, large.profile.get(term, 0) / large.size)
-        terms = min(1.0, num / den) if den else 0.0
+            (names if term[0] == NAME_MARK else words)[term] = count / small.size * self._idf(term)
+        terms = self._terms_score(words, names, large)
         decay = 1.0
         if small.first_seen is not None and large.first_seen is not None:
             decay = min(self._decay(small.first_seen, large), self._decay(small.last_seen, large))
@@ -408,7 +428,8 @@ class StoryClusterer:
             ((c * self._idf(t), t) for t, c in story.profile.items() if c >= floor),
             key=lambda x: (-x[0], x[1]),
         )
-        story.keywords = tuple(t for _, t in ranked[: self.opts.keywords])
+        shown = dict.fromkeys(t.lstrip(NAME_MARK) for _, t in ranked)
+        story.keywords = tuple(shown)[: self.opts.keywords]
 
     def stories(self) -> list[Story]:
         """Every story (titles and keywords refreshed), largest first, then oldest."""

@@ -5,8 +5,9 @@ An article is reduced once, when it is first seen, to :class:`ArticleFeatures`:
 * ``vector`` — the fast embedder's unit vector of the headline and the lead (the first
   ``lead_words`` words of the body), the part of a news report that says what happened;
 * ``terms`` — up to ``max_terms`` content words of headline and lead with a weight each:
-  capitalised words inside a sentence (names of people, places, organisations) and numbers
-  count more than common words, headline words more than body words;
+  capitalised words inside a body sentence (names of people, places, organisations),
+  acronyms and numbers count more than common words and are marked as names (``@term``,
+  scored separately as entity overlap); headline words count more than body words;
 * ``published`` — the date, for the time decay.
 
 Nothing here depends on other articles, so features can be computed in parallel (the
@@ -48,6 +49,11 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Terms that are names (capitalised inside a body sentence, acronyms) or numbers carry
+# this mark; the clustering scores their overlap separately (entity overlap). Headlines
+# are often in title case, so headline words are never marked.
+NAME_MARK = "@"
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|\d[\d,.]*\d|\d")
 _SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+")
 
@@ -84,7 +90,9 @@ def lead_text(article: Article, words: int) -> str:
     return f"{title}. {body}" if title else body
 
 
-def _weighted_tokens(text: str, weight: float, opts: FeatureOptions, out: dict[str, float]) -> None:
+def _weighted_tokens(
+    text: str, weight: float, opts: FeatureOptions, out: dict[str, float], *, names: bool
+) -> None:
     for sentence in _SENTENCE_END.split(text):
         first = True
         for match in _TOKEN.finditer(sentence):
@@ -100,8 +108,12 @@ def _weighted_tokens(text: str, weight: float, opts: FeatureOptions, out: dict[s
                     continue
                 w *= opts.number_weight
                 low = low.replace(",", "")
+                if names:
+                    low = NAME_MARK + low
             elif (token[0].isupper() and not first and not token.isupper()) or token.isupper():
                 w *= opts.name_weight
+                if names:
+                    low = NAME_MARK + low
             first = False
             if low.endswith("'s"):
                 low = low[:-2]
@@ -112,9 +124,9 @@ def article_terms(article: Article, opts: FeatureOptions) -> dict[str, float]:
     """The weighted content terms of headline and lead (at most ``opts.max_terms``)."""
     terms: dict[str, float] = {}
     if article.title:
-        _weighted_tokens(article.title, opts.title_weight, opts, terms)
+        _weighted_tokens(article.title, opts.title_weight, opts, terms, names=False)
     body = " ".join(article.text.split()[: opts.term_words])
-    _weighted_tokens(body, 1.0, opts, terms)
+    _weighted_tokens(body, 1.0, opts, terms, names=True)
     if len(terms) > opts.max_terms:
         ranked = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.max_terms]
         terms = dict(ranked)
