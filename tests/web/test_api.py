@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -145,3 +146,63 @@ def test_private_urls_are_not_fetched(
     assert job["status"] == "failed"
     assert job["error"] == "no usable articles were read"
     assert any("127.0.0.1" in p["source"] for p in job["problems"]), job["problems"]
+
+
+def test_job_events_stream_ends_with_the_job(analysed: Analysed) -> None:
+    response = analysed.client.get(f"/api/jobs/{analysed.job['id']}/events")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = [line for line in response.text.splitlines() if line.startswith("data: ")]
+    assert events
+    assert json.loads(events[-1][len("data: ") :])["status"] == "done"
+
+
+DRAFT = (
+    f"Quay 7 fire {SCRIPT}\n\n"
+    "A fire broke out at a chemical warehouse on Quay 7 in Dunmore on Monday night. "
+    "Residents were told to keep their windows shut. "
+    "The harbour master said 300 families were moved to a school gym overnight."
+)
+
+
+def test_audit_a_draft_against_a_story(analysed: Analysed) -> None:
+    client = analysed.client
+    response = client.post("/api/audit", json={"draft": DRAFT, "story_id": analysed.story_id})
+    assert response.status_code == 202, response.text
+    job = wait_for(client, response.json()["id"])
+    assert job["status"] == "done", job
+    doc = client.get(job["links"]["result"]).json()
+    assert doc["schema"] == "storycheck.audit/1"
+    assert SCRIPT in doc["draft"]["title"]
+    verdicts = {s["text"]: s["verdict"] for s in doc["sentences"]}
+    assert len(verdicts) == 3, verdicts
+    assert "supported" in verdicts.values()
+    invented = next(t for t in verdicts if "300 families" in t)
+    assert verdicts[invented] != "supported"
+    for url in (job["links"]["html"], f"/audits/{job['id']}"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "<script>alert(" not in page.text
+        assert "&lt;script&gt;alert(" in page.text
+
+
+def test_audit_form_and_validation(analysed: Analysed) -> None:
+    client = analysed.client
+    form = client.get(f"/audit?story={analysed.story_id}")
+    box = re.search(rf'<input[^>]*id="story-{analysed.story_id}"[^>]*>', form.text)
+    assert box and "checked" in box.group(0)
+    token = csrf(client)
+    missing = client.post(
+        "/audit", data={"csrf_token": token, "draft": "Some text here."}, headers={"Origin": BASE}
+    )
+    assert missing.status_code == 422 and "choose at least one" in missing.text
+    response = client.post(
+        "/audit",
+        data={"csrf_token": token, "draft": "", "story_ids": analysed.story_id},
+        headers={"Origin": BASE},
+    )
+    assert response.status_code == 422
+    api = client.post("/api/audit", json={"draft": "Text.", "story_id": "story-none"})
+    assert api.status_code == 404
+    api = client.post("/api/audit", json={"draft": "Text.", "article_ids": ["zzzzzzzz"]})
+    assert api.status_code == 404
+    assert client.post("/api/audit", json={"draft": "Text."}).status_code == 422

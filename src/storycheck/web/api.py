@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -70,7 +70,8 @@ class AuditIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    draft: str = Field(min_length=1, max_length=1_000_000)
+    draft: str = Field(min_length=1, max_length=1_000_000, description="The draft's text.")
+    title: str | None = Field(default=None, max_length=1000)
     story_id: str | None = Field(default=None, max_length=64)
     article_ids: list[str] = Field(default_factory=list, max_length=1000)
 
@@ -119,6 +120,7 @@ def job_out(web: WebState, job: Job) -> JobOut:
         links["result"] = f"/api/jobs/{job.id}/result"
         if job.kind == "audit":
             links["page"] = f"/audits/{job.id}"
+            links["html"] = f"/api/audits/{job.id}/report.html"
     return JobOut(
         id=job.id,
         kind=job.kind,
@@ -382,14 +384,10 @@ def story_html(web: WebState, story_id: str) -> Cached:
 
 
 def render_report(web: WebState, report: dict[str, Any]) -> str:
-    """The interactive HTML report (the report module's renderer, else a plain summary)."""
-    from storycheck.web.state import html_renderer
+    """The interactive HTML report of the report module, served as it is."""
+    from storycheck.report import render_html
 
-    render = html_renderer()
-    if render is not None:
-        return render(report)
-    template = web.templates.get_template("report_fallback.html")
-    return template.render(report=report, story=report["stories"][0] if report["stories"] else {})
+    return render_html(report)
 
 
 @router.get("/stories/{story_id}", responses={200: {"content": {"application/json": {}}}})
@@ -425,3 +423,81 @@ def article(article_id: str, web: Web) -> dict[str, Any]:
             for s in found.sentences
         ],
     }
+
+
+# --- audits --------------------------------------------------------------------------------
+
+
+def audit_sources(web: WebState, story_ids: Sequence[str], article_ids: Sequence[str]) -> list[str]:
+    """The stored article ids behind the chosen stories and articles (in a stable order)."""
+    chosen: list[str] = []
+    for story_id in story_ids:
+        body = web.db.story_body(story_id)
+        if body is None:
+            raise InputRejectedError(story_id, "no such story", 404)
+        for story in json.loads(body).get("stories", []):
+            chosen.extend(story.get("article_ids", []))
+    store = web.store()
+    for article_id in article_ids:
+        found = store.get_article(article_id)
+        if found is None:
+            raise InputRejectedError(article_id, "no such article", 404)
+        chosen.append(found.id)
+    unique = list(dict.fromkeys(chosen))
+    if not unique:
+        raise InputRejectedError("request", "choose at least one story or source article")
+    return unique
+
+
+def submit_audit(
+    web: WebState, draft: str, sources: Sequence[str], title: str | None = None
+) -> Job:
+    """Queue an audit of ``draft`` against the stored articles ``sources``."""
+    from storycheck.web.work import DRAFT_FILE
+
+    if not draft.strip():
+        raise InputRejectedError("draft", "the draft is empty")
+    if len(draft) > web.settings.max_draft_chars:
+        raise InputRejectedError(
+            "draft", f"the draft is longer than {web.settings.max_draft_chars} characters", 413
+        )
+    job_id = new_job_id()
+    directory = web.settings.uploads_dir / job_id
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / DRAFT_FILE).write_text(draft, encoding="utf-8")
+    params = {"article_ids": list(sources), "title": title or ""}
+    job = web.db.create("audit", params, job_id)
+    web.runner.submit(job)
+    return job
+
+
+@router.post("/audit", status_code=202, response_model=JobOut, responses=JOB_RESPONSES)
+def post_audit(body: AuditIn, web: Web) -> JSONResponse:
+    """Check a draft sentence by sentence against stored sources (a story or chosen articles).
+
+    The result (``storycheck.audit/1``) is at the job's ``links.result`` when it is done.
+    """
+    try:
+        sources = audit_sources(web, [body.story_id] if body.story_id else [], body.article_ids)
+        job = submit_audit(web, body.draft, sources, body.title)
+    except InputRejectedError as exc:
+        raise rejected(exc) from None
+    return accepted(web, job)
+
+
+def audit_doc(web: WebState, job_id: str) -> dict[str, Any]:
+    job = get_job(web, job_id)
+    body = web.db.result(job_id) if job.kind == "audit" else None
+    if body is None:
+        raise HTTPException(404, f"no finished audit {job_id}")
+    doc: dict[str, Any] = json.loads(body)
+    return doc
+
+
+@router.get("/audits/{job_id}/report.html", responses={200: {"content": {"text/html": {}}}})
+def audit_report_html(job_id: str, web: Web) -> Response:
+    """A finished audit as a self-contained HTML page."""
+    from storycheck.report.audit import audit_html
+
+    html = audit_html(audit_doc(web, job_id))
+    return Response(html, media_type="text/html", headers={"Content-Security-Policy": REPORT_CSP})

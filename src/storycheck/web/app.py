@@ -66,10 +66,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.web = web
     app.add_middleware(SecurityMiddleware, settings=web.settings)
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     swagger = _swagger_dir()
-    if swagger is not None:
+    if swagger is not None:  # before /static, which would otherwise match first
         app.mount("/static/swagger", StaticFiles(directory=swagger), name="swagger")
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
 

@@ -14,7 +14,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from storycheck.web.api import Web, get_job, new_writer, submit_analysis
+from storycheck.web.api import (
+    Web,
+    audit_doc,
+    audit_sources,
+    get_job,
+    new_writer,
+    submit_analysis,
+    submit_audit,
+)
 from storycheck.web.inputs import InputRejectedError, split_pasted, split_urls
 from storycheck.web.security import (
     AUTH_COOKIE,
@@ -195,3 +203,49 @@ def story_sources(web: WebState, limit: int = 50) -> list[dict[str, Any]]:
         report = json.loads(body)
         out.append({"story": row, "articles": report.get("articles", [])})
     return out
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, web: Web, story: str | None = None) -> HTMLResponse:
+    return page(
+        web,
+        request,
+        "audit.html",
+        sources=story_sources(web),
+        chosen_stories=[story] if story else [],
+        chosen_articles=[],
+        settings=web.settings,
+    )
+
+
+@router.post("/audit")
+async def audit_form(request: Request, web: Web) -> Response:
+    form = await checked_form(request, web)
+    draft = str(form.get("draft") or "")
+    title = str(form.get("title") or "").strip() or None
+    story_ids = [str(v) for v in form.getlist("story_ids")]
+    article_ids = [str(v) for v in form.getlist("article_ids")]
+    try:
+        sources = audit_sources(web, story_ids, article_ids)
+        job = submit_audit(web, draft, sources, title)
+    except InputRejectedError as exc:
+        return page(
+            web,
+            request,
+            "audit.html",
+            status=422 if exc.status == 404 else exc.status,
+            sources=story_sources(web),
+            chosen_stories=story_ids,
+            chosen_articles=article_ids,
+            settings=web.settings,
+            error=f"{exc.source}: {exc.reason}",
+            draft=draft,
+            title=title or "",
+        )
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/audits/{job_id}", response_class=HTMLResponse)
+def audit_result_page(job_id: str, request: Request, web: Web) -> HTMLResponse:
+    doc = audit_doc(web, job_id)
+    return page(web, request, "audit_result.html", job_id=job_id, doc=doc)

@@ -145,7 +145,7 @@ class SecurityMiddleware:
                 started = True
                 out = MutableHeaders(scope=message)
                 out.setdefault("X-Content-Type-Options", "nosniff")
-                out.setdefault("Referrer-Policy", "no-referrer")
+                out.setdefault("Referrer-Policy", "same-origin")
                 out.setdefault("X-Frame-Options", "SAMEORIGIN")
                 out.setdefault("Content-Security-Policy", DEFAULT_CSP)
                 if fresh:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -62,16 +60,6 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-def html_renderer() -> Callable[[dict[str, Any]], str] | None:
-    """``storycheck.report.html.render_html`` when that module is installed."""
-    try:
-        module = importlib.import_module("storycheck.report.html")
-    except ImportError:
-        return None
-    render: Callable[[dict[str, Any]], str] | None = getattr(module, "render_html", None)
-    return render
 
 
 def make_templates() -> Environment:

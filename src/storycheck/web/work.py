@@ -1,18 +1,19 @@
-"""What the worker does for each kind of job: run the pipeline, store the reports."""
+"""What the worker does for each kind of job: run the pipeline or an audit, store results."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from storycheck.model import Article, InputProblem, StoryCheck
+from storycheck.model import Article, Brief, InputProblem, StoryCheck
 from storycheck.web.jobs import Job, JobDB, StoryRow, now
 from storycheck.web.settings import WebSettings
 
 Progress = Callable[[str], None]
+
+DRAFT_FILE = "draft.txt"
 
 
 def relabel(value: Any, prefix: str) -> Any:
@@ -27,10 +28,11 @@ def relabel(value: Any, prefix: str) -> Any:
 
 
 def problem_json(problem: InputProblem, prefix: str) -> dict[str, Any]:
-    source = problem.source
-    if source.startswith(prefix):
-        source = source[len(prefix) :]
-    return {"source": source, "reason": problem.reason, "fatal": problem.fatal}
+    return {
+        "source": problem.source.removeprefix(prefix),
+        "reason": problem.reason,
+        "fatal": problem.fatal,
+    }
 
 
 def build(
@@ -38,18 +40,27 @@ def build(
     *,
     models: Mapping[str, str],
     extra_articles: Sequence[Article] = (),
-    briefs: Mapping[str, Any] | None = None,
+    briefs: Mapping[str, Brief] | None = None,
 ) -> dict[str, Any]:
-    """report/1 for ``checks``, with the briefs and article texts when the builder has them."""
+    """report/1 for ``checks`` with their briefs and the article texts (for the article view)."""
     from storycheck.report import build_report
 
-    params = inspect.signature(build_report).parameters
-    extra: dict[str, Any] = {}
-    if "briefs" in params and briefs:
-        extra["briefs"] = briefs
-    if "texts" in params:
-        extra["texts"] = True
-    return build_report(checks, models=models, extra_articles=extra_articles, **extra)
+    return build_report(
+        checks, models=models, extra_articles=extra_articles, briefs=briefs, texts=True
+    )
+
+
+def draft_article(text: str, title: str | None = None) -> Article:
+    """A pasted draft as an article (read like a ``.txt``: headline and header lines)."""
+    import dataclasses
+
+    from storycheck.ingest import build_article
+    from storycheck.ingest.text import read_text
+
+    doc = read_text(text, "draft", title_line=title is None)
+    if title:
+        doc = dataclasses.replace(doc, title=title)
+    return build_article(doc)
 
 
 class Worker:
@@ -66,7 +77,7 @@ class Worker:
         return self.settings.uploads_dir / job_id
 
     def handlers(self) -> dict[str, Callable[[Job, Progress], None]]:
-        return {"analyze": self.analyze}
+        return {"analyze": self.analyze, "audit": self.audit}
 
     def analyze(self, job: Job, progress: Progress) -> None:
         from storycheck.ingest import IngestOptions
@@ -101,20 +112,19 @@ class Worker:
             self.db.finish(job.id, error="no usable articles were read", problems=problems)
             return
         progress("writing report")
-        briefs: Mapping[str, Any] = getattr(analysis, "briefs", {}) or {}
         report = relabel(
             build(
                 analysis.checks,
                 models=analysis.models,
                 extra_articles=analysis.skipped,
-                briefs=briefs,
+                briefs=analysis.briefs,
             ),
             prefix,
         )
         created = now()
         stories: list[tuple[StoryRow, str]] = []
         for check in analysis.checks:
-            doc = relabel(build([check], models=analysis.models, briefs=briefs), prefix)
+            doc = relabel(build([check], models=analysis.models, briefs=analysis.briefs), prefix)
             row = StoryRow(
                 id=check.story.id,
                 job_id=job.id,
@@ -133,4 +143,27 @@ class Worker:
             result=report,
             stories=stories,
         )
+        self.on_finish()
+
+    def audit(self, job: Job, progress: Progress) -> None:
+        from storycheck.models import get_embedder, get_nli, get_parser
+        from storycheck.report.audit import audit_json
+        from storycheck.store import Store
+        from storycheck.verify.audit import audit_draft
+
+        text = (self.upload_dir(job.id) / DRAFT_FILE).read_text(encoding="utf-8")
+        draft = draft_article(text, job.params.get("title") or None)
+        with Store(self.settings.store_path) as store:
+            sources = store.get_articles(job.params.get("article_ids", []))
+        if not sources:
+            self.db.finish(job.id, error="none of the chosen source articles is stored")
+            return
+        progress("auditing")
+        embedder = get_embedder(self.settings.embedder)
+        nli = get_nli(self.settings.nli)
+        result = audit_draft(
+            draft, sources, embedder=embedder, nli=nli, parser=get_parser(), progress=progress
+        )
+        doc = audit_json(result, {"embedder": repr(embedder), "nli": repr(nli)})
+        self.db.finish(job.id, result=doc, articles=len(sources))
         self.on_finish()

@@ -1,0 +1,195 @@
+"""Web server throughput: GET report under 20 concurrent clients, and job throughput.
+
+Run: ``python -m bench.web [--seconds 30] [--clients 20] [--jobs 3]``. Starts
+``storycheck serve`` on a free loopback port with a fresh data directory and model cache,
+POSTs the example corpus ``--jobs`` times (multipart upload, as the browser form does) and
+times each job from POST to done, then runs ``--clients`` concurrent keep-alive clients
+against ``GET /api/stories/{id}`` (report/1 JSON, gzip as browsers ask for it) and
+``GET /api/stories/{id}/report.html`` for a bounded time. Prints one JSON object.
+Client and server share the machine's cores, so the request rates are a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "examples" / "corpus"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, STORYCHECK_CACHE_DIR=str(data_dir / "cache"))
+    env.pop("STORYCHECK_TOKEN", None)
+    command = [sys.executable, "-m", "storycheck.cli", "serve", "--port", str(port)]
+    command += ["--data-dir", str(data_dir), "--log-level", "warning"]
+    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+
+
+def wait_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"storycheck: bench: the server exited with {server.returncode}")
+        try:
+            if httpx.get(base + "/healthz", timeout=1.0).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit("storycheck: bench: the server did not start")
+
+
+def corpus_files() -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [
+        ("files", (p.name, p.read_bytes(), "application/octet-stream"))
+        for p in sorted(CORPUS.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def run_jobs(client: httpx.Client, n: int) -> tuple[dict[str, Any], list[str]]:
+    """POST the corpus ``n`` times, one after the other; time each job to completion."""
+    files = corpus_files()
+    durations: list[float] = []
+    articles: list[int] = []
+    story_ids: list[str] = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.post("/api/jobs/upload", files=files)
+        response.raise_for_status()
+        job = response.json()
+        while job["status"] not in ("done", "failed"):
+            time.sleep(0.2)
+            job = client.get(f"/api/jobs/{job['id']}").json()
+        if job["status"] != "done":
+            raise SystemExit(f"storycheck: bench: job failed: {job['error']}")
+        durations.append(time.perf_counter() - start)
+        articles.append(job["articles"])
+        story_ids = job["story_ids"]
+    warm = durations[1:] or durations
+    warm_articles = articles[1:] or articles
+    return {
+        "jobs": n,
+        "input_files": len(files),
+        "articles_per_job": articles[0],
+        "stories_per_job": len(story_ids),
+        "first_job_s": round(durations[0], 2),
+        "job_s": [round(d, 2) for d in durations],
+        "warm_articles_per_s": round(sum(warm_articles) / sum(warm), 2),
+        "warm_jobs_per_min": round(60 * len(warm) / sum(warm), 2),
+    }, story_ids
+
+
+async def load(base: str, path: str, clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` keep-alive connections hammering ``path`` for ``seconds``."""
+    latencies: list[float] = []
+    errors = 0
+    size = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+
+        async def worker() -> None:
+            nonlocal errors, size
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    await response.aread()
+                    ok = response.status_code == 200
+                    size = response.num_bytes_downloaded
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
+
+    return {
+        "path": path,
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "errors": errors,
+        "wire_bytes": size,
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.50) if latencies else None,
+        "p95_ms": pct(0.95) if latencies else None,
+        "p99_ms": pct(0.99) if latencies else None,
+        "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="load-test time in total")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=3, help="analyses of the example corpus")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="storycheck-bench-web-") as tmp:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(Path(tmp), port)
+        try:
+            startup = wait_healthy(base, server)
+            with httpx.Client(base_url=base, timeout=60.0) as client:
+                jobs, story_ids = run_jobs(client, max(1, args.jobs))
+                sizes = {s: len(client.get(f"/api/stories/{s}").content) for s in story_ids}
+            story = max(sizes, key=lambda s: sizes[s])
+            json_s = args.seconds * 2 / 3
+            get_json = asyncio.run(load(base, f"/api/stories/{story}", args.clients, json_s))
+            get_json["uncompressed_bytes"] = sizes[story]
+            get_html = asyncio.run(
+                load(base, f"/api/stories/{story}/report.html", args.clients, args.seconds - json_s)
+            )
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    result = {
+        "bench": "web",
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "server": "storycheck serve (uvicorn, one process, one job worker thread)",
+        "startup_s": round(startup, 2),
+        "jobs": jobs,
+        "get_report_json": get_json,
+        "get_report_html": get_html,
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
