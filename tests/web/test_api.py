@@ -86,7 +86,9 @@ def test_report_html_is_locked_down(analysed: Analysed) -> None:
 def test_article_endpoint(analysed: Analysed) -> None:
     report = analysed.client.get(f"/api/stories/{analysed.story_id}").json()
     article_id = report["articles"][0]["id"]
-    article = analysed.client.get(f"/api/articles/{article_id}").json()
+    response = analysed.client.get(f"/api/articles/{article_id}")
+    assert str(analysed.settings.data_dir) not in response.text
+    article = response.json()
     for sentence in article["sentences"]:
         start, end = sentence["span"]
         assert 0 <= start < end <= len(article["text"])
@@ -170,7 +172,9 @@ def test_audit_a_draft_against_a_story(analysed: Analysed) -> None:
     assert response.status_code == 202, response.text
     job = wait_for(client, response.json()["id"])
     assert job["status"] == "done", job
-    doc = client.get(job["links"]["result"]).json()
+    result = client.get(job["links"]["result"])
+    assert str(analysed.settings.data_dir) not in result.text  # no server paths
+    doc = result.json()
     assert doc["schema"] == "storycheck.audit/1"
     assert SCRIPT in doc["draft"]["title"]
     verdicts = {s["text"]: s["verdict"] for s in doc["sentences"]}

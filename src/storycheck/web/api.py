@@ -411,12 +411,13 @@ async def story_report_html(story_id: str, request: Request, web: Web) -> Respon
 def article(article_id: str, web: Web) -> dict[str, Any]:
     """A stored article: metadata, clean text and sentence spans."""
     from storycheck.report.jsonreport import article_summary
+    from storycheck.web.work import relabel
 
     found = web.store().get_article(article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id}")
     return {
-        **article_summary(found),
+        **relabel(article_summary(found), web.worker.unpath),
         "text": found.text,
         "sentences": [
             {"index": s.index, "span": [s.start, s.end], "paragraph": s.paragraph}

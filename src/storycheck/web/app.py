@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,12 +38,12 @@ or `GET /api/stories/{id}/report.html`. When the server runs with a token, send
 
 
 def _swagger_dir() -> str | None:
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-    except ImportError:
+    """Swagger UI's files as the ``fastapi-offline`` package ships them (no CDN)."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path: str = swagger_ui_bundle.swagger_ui_path
-    return path
+    static = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return str(static) if (static / "swagger-ui-bundle.js").is_file() else None
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -84,7 +86,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             title="storycheck API",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            swagger_favicon_url="/static/swagger/favicon.png",
         )
         html.headers["Content-Security-Policy"] = DOCS_CSP
         return html

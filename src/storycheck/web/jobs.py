@@ -242,7 +242,10 @@ class JobDB:
 
     def start(self, job_id: str) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE jobs SET status=?, started=? WHERE id=?", (RUNNING, now(), job_id))
+            conn.execute(
+                "UPDATE jobs SET status=?, started=?, stage=? WHERE id=?",
+                (RUNNING, now(), "starting", job_id),
+            )
 
     def progress(self, job_id: str, message: str) -> None:
         """Append a stage message; the progress fraction only ever moves forward."""

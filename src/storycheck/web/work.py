@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,23 +17,24 @@ Progress = Callable[[str], None]
 DRAFT_FILE = "draft.txt"
 
 
-def relabel(value: Any, prefix: str) -> Any:
-    """Strip the server's upload directory from paths (``source``, ``location``…)."""
+def uploads_pattern(uploads_dir: Path) -> re.Pattern[str]:
+    """Matches the server's per-job upload directory at the start of a path."""
+    return re.compile(re.escape(str(uploads_dir)) + r"/[0-9a-f]{16}/")
+
+
+def relabel(value: Any, pattern: re.Pattern[str]) -> Any:
+    """Strip the server's upload directories from paths (``source``, ``location``…)."""
     if isinstance(value, str):
-        return value[len(prefix) :] if value.startswith(prefix) else value
+        return pattern.sub("", value, count=1) if pattern.match(value) else value
     if isinstance(value, dict):
-        return {k: relabel(v, prefix) for k, v in value.items()}
+        return {k: relabel(v, pattern) for k, v in value.items()}
     if isinstance(value, list):
-        return [relabel(v, prefix) for v in value]
+        return [relabel(v, pattern) for v in value]
     return value
 
 
-def problem_json(problem: InputProblem, prefix: str) -> dict[str, Any]:
-    return {
-        "source": problem.source.removeprefix(prefix),
-        "reason": problem.reason,
-        "fatal": problem.fatal,
-    }
+def problem_json(problem: InputProblem) -> dict[str, Any]:
+    return {"source": problem.source, "reason": problem.reason, "fatal": problem.fatal}
 
 
 def build(
@@ -72,6 +74,7 @@ class Worker:
         self.settings = settings
         self.db = db
         self.on_finish = on_finish or (lambda: None)
+        self.unpath = uploads_pattern(settings.uploads_dir)
 
     def upload_dir(self, job_id: str) -> Path:
         return self.settings.uploads_dir / job_id
@@ -85,7 +88,6 @@ class Worker:
         from storycheck.store import Store
 
         directory = self.upload_dir(job.id)
-        prefix = str(directory) + "/"
         inputs = [str(directory)] if job.params.get("files") else []
         inputs += [str(u) for u in job.params.get("urls", [])]
         options = AnalyzeOptions(
@@ -99,15 +101,16 @@ class Worker:
         )
         with Store(self.settings.store_path) as store:
             analysis = analyze(inputs, options, store=store, progress=progress)
-        problems = [problem_json(p, prefix) for p in analysis.ingest.problems]
+        problems = [problem_json(p) for p in analysis.ingest.problems]
         problems += [
             {
-                "source": a.source.removeprefix(prefix),
+                "source": a.source,
                 "reason": f"language {a.language!r} is not supported yet",
                 "fatal": False,
             }
             for a in analysis.skipped
         ]
+        problems = relabel(problems, self.unpath)
         if not analysis.ingest.articles:
             self.db.finish(job.id, error="no usable articles were read", problems=problems)
             return
@@ -119,12 +122,14 @@ class Worker:
                 extra_articles=analysis.skipped,
                 briefs=analysis.briefs,
             ),
-            prefix,
+            self.unpath,
         )
         created = now()
         stories: list[tuple[StoryRow, str]] = []
         for check in analysis.checks:
-            doc = relabel(build([check], models=analysis.models, briefs=analysis.briefs), prefix)
+            doc = relabel(
+                build([check], models=analysis.models, briefs=analysis.briefs), self.unpath
+            )
             row = StoryRow(
                 id=check.story.id,
                 job_id=job.id,
@@ -164,6 +169,8 @@ class Worker:
         result = audit_draft(
             draft, sources, embedder=embedder, nli=nli, parser=get_parser(), progress=progress
         )
-        doc = audit_json(result, {"embedder": repr(embedder), "nli": repr(nli)})
+        doc = relabel(
+            audit_json(result, {"embedder": repr(embedder), "nli": repr(nli)}), self.unpath
+        )
         self.db.finish(job.id, result=doc, articles=len(sources))
         self.on_finish()
