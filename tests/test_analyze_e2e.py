@@ -22,7 +22,9 @@ def _report(inputs: list[str]) -> dict[str, Any]:
         analysis = analyze(inputs)
     except ModelUnavailableError as exc:
         pytest.skip(f"models not installed: {exc}")
-    report = build_report(analysis.checks, models=analysis.models)
+    report = build_report(
+        analysis.checks, models=analysis.models, briefs=analysis.briefs, texts=True
+    )
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
     jsonschema.validate(json.loads(json.dumps(report)), schema)
@@ -111,3 +113,129 @@ def test_seeds_page_junk_never_becomes_a_claim(seeds_report: dict[str, Any]) -> 
     texts = " ".join(c["text"] for c in seeds_report["stories"][0]["claims"])
     for junk in ("Failed to load", "Must Read", "Picture credit", "Related Sources"):
         assert junk not in texts
+
+
+# --- the brief -------------------------------------------------------------------------
+
+MAIN = ("what_happened", "key_facts")
+
+
+def _check_brief(report: dict[str, Any]) -> None:
+    for story in report["stories"]:
+        brief = story["brief"]
+        disputed = {cid for c in story["conflicts"] for s in c["sides"] for cid in s["claim_ids"]}
+        status = {c["id"]: c["status"] for c in story["claims"]}
+        for section in brief["sections"]:
+            if section["name"] not in MAIN:
+                continue
+            for sentence in section["sentences"]:
+                assert len(sentence["citations"]) >= 2, sentence
+                assert all(score >= 0.5 for score in sentence["support"]), sentence
+                assert not disputed & set(sentence["claim_ids"]), sentence
+                assert all(status[c] == "corroborated" for c in sentence["claim_ids"]), sentence
+        groups = {
+            s["group"]
+            for sec in brief["sections"]
+            if sec["name"] == "disputed"
+            for s in sec["sentences"]
+        }
+        for conflict in story["conflicts"]:
+            assert conflict["summary"] in groups, conflict["summary"]
+        numbers = {src["number"] for src in brief["sources"]}
+        for section in brief["sections"]:
+            for sentence in section["sentences"]:
+                assert set(sentence["citations"]) <= numbers
+
+
+def test_example_brief_rests_on_corroborated_claims(example_report: dict[str, Any]) -> None:
+    _check_brief(example_report)
+    lines = [
+        s
+        for story in example_report["stories"]
+        for sec in story["brief"]["sections"]
+        if sec["name"] in MAIN
+        for s in sec["sentences"]
+    ]
+    assert len(lines) >= 4  # two real events with several outlets each: there is a brief
+
+
+def test_seeds_brief_rests_on_corroborated_claims(seeds_report: dict[str, Any]) -> None:
+    _check_brief(seeds_report)
+    unverified = [
+        s["text"]
+        for story in seeds_report["stories"]
+        for sec in story["brief"]["sections"]
+        if sec["name"] == "unverified"
+        for s in sec["sentences"]
+    ]
+    assert any("Bremmer" in t or "deal-making" in t for t in unverified)
+
+
+def test_example_html_report_in_chromium(example_report: dict[str, Any], tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    from storycheck.report import write_report
+
+    page_file = write_report(example_report, tmp_path / "report.html")
+    shots = REPO / ".storycheck" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox"], headless=True
+            )
+        except Exception as exc:  # the browser cannot start here (sandbox, libraries)
+            pytest.skip(f"chromium does not start: {exc}")
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.resolve().as_uri())
+        assert page.locator("svg.matrix").count() >= 1
+        assert page.locator("svg.matrix rect.cell").count() > 0
+        assert page.locator("svg.bars").count() >= 1
+        assert page.locator("#evidence").is_hidden()
+        page.locator("button.cite").first.click()
+        assert page.locator("#evidence").is_visible()
+        assert page.locator("#evidence blockquote").inner_text().strip()
+        page.screenshot(path=str(shots / "report.png"), full_page=False)
+        page.keyboard.press("Escape")
+        assert page.locator("#evidence").is_hidden()
+        browser.close()
+    assert not errors, errors
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+def test_audit_seed_against_the_other_four(tmp_path: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not available")
+    from storycheck.ingest import IngestOptions, Ingestor
+    from storycheck.models import get_embedder, get_nli, get_parser
+    from storycheck.verify.audit import Verdict, audit_draft
+
+    files = sorted(SEEDS.glob("*.txt"))
+    draft_file = next(f for f in files if f.name.startswith("002"))
+    ingestor = Ingestor(IngestOptions(), None)
+    try:
+        draft = ingestor.run([str(draft_file)]).articles[0]
+        sources = ingestor.run([str(f) for f in files if f != draft_file]).articles
+    finally:
+        ingestor.close()
+    try:
+        result = audit_draft(
+            draft, sources, embedder=get_embedder(), nli=get_nli(), parser=get_parser()
+        )
+    except ModelUnavailableError as exc:
+        pytest.skip(f"models not installed: {exc}")
+    verdict = {s.text: s.verdict for s in result.sentences}
+    invented = [t for t in verdict if "Bremmer" in t or "detached from reality" in t]
+    assert invented and all(verdict[t] is Verdict.NOT_FOUND for t in invented)
+    counts = result.counts()
+    assert counts["supported"] >= 1 and counts["not_found"] >= len(invented)
+    for s in result.sentences:
+        if s.verdict is Verdict.SUPPORTED:
+            assert s.evidence and all(e.article_id != draft.id for e in s.evidence)

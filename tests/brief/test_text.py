@@ -1,0 +1,46 @@
+"""The brief's text helpers: compression, quote balancing, broken clauses, lexical cover."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storycheck.brief.writer import balance_quotes, compress, well_formed
+from storycheck.verify.support import content_words, coverage
+
+
+def test_compress_drops_leading_fillers_and_capitalises() -> None:
+    assert compress("However, the bridge reopened on Monday") == "The bridge reopened on Monday."
+    assert compress("But meanwhile, crews stayed.") == "Crews stayed."
+    assert compress("Earlier this week the mayor spoke.") == "Earlier this week the mayor spoke."
+
+
+def test_balance_quotes_reopens_a_cut_quotation() -> None:
+    assert balance_quotes("we will rebuild,” she said.") == "“we will rebuild,” she said."
+    assert balance_quotes('we will rebuild," she said.') == '"we will rebuild," she said.'
+    assert balance_quotes("“All safe,” he said.") == "“All safe,” he said."
+
+
+def test_well_formed_rejects_cut_clauses() -> None:
+    assert not well_formed("The envoys learned a lesson: .")
+    assert not well_formed("Crews stayed overnight, and .")
+    assert well_formed("Crews stayed at the scene overnight.")
+
+
+def test_coverage_counts_shared_content_words() -> None:
+    assert (
+        coverage("Twelve people were injured", "Officials said twelve people were injured") == 1.0
+    )
+    assert coverage("The mayor resigned on Friday", "Crews stayed overnight at the port") == 0.0
+    assert "injur" in content_words("injured") and "said" not in content_words("she said")
+
+
+@given(st.text(max_size=200))
+def test_compress_never_raises_and_is_idempotent(text: str) -> None:
+    once = compress(text)
+    assert compress(once) == once
+
+
+@given(st.text(max_size=120), st.text(max_size=120))
+def test_coverage_is_a_share(a: str, b: str) -> None:
+    assert 0.0 <= coverage(a, b) <= 1.0
