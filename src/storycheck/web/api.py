@@ -417,7 +417,7 @@ def article(article_id: str, web: Web) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no article {article_id}")
     return {
-        **relabel(article_summary(found), web.worker.unpath),
+        **relabel(article_summary(found), web.unpath),
         "text": found.text,
         "sentences": [
             {"index": s.index, "span": [s.start, s.end], "paragraph": s.paragraph}

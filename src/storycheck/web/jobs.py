@@ -362,17 +362,44 @@ class JobDB:
 Work = Callable[[Job, Callable[[str], None]], None]
 
 
-class JobRunner:
-    """One worker thread running queued jobs in order; ``handlers`` map a kind to its work.
+def run_job(db: JobDB, handlers: Mapping[str, Work], job_id: str) -> None:
+    """Run one queued job with the handler of its kind; a failure is recorded, not raised.
 
-    A handler gets the job and a progress callback and must call ``JobDB.finish`` itself
-    (with its results); if it raises, the job is marked failed with the error's message.
+    A handler gets the job and a progress callback and calls ``JobDB.finish`` itself (with
+    its results); if it raises, the job is marked failed with the error's message.
+    """
+    job = db.get(job_id)
+    if job is None or job.status != QUEUED:
+        return
+    handler = handlers.get(job.kind)
+    if handler is None:
+        db.finish(job_id, error=f"unknown job kind {job.kind!r}")
+        return
+    db.start(job_id)
+    try:
+        handler(job, lambda message: db.progress(job_id, message))
+    except Exception as exc:  # a failed job must never stop the worker
+        db.finish(job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+class JobRunner:
+    """One dispatcher thread handing queued jobs, in order, to ``execute`` (a job id → runs it).
+
+    ``execute`` runs the job in this thread or in a worker process; if it raises (the
+    process died), a job left unfinished is marked failed. ``on_finish`` runs after each.
     """
 
-    def __init__(self, db: JobDB, handlers: Mapping[str, Work], uploads_dir: Path) -> None:
+    def __init__(
+        self,
+        db: JobDB,
+        execute: Callable[[str], None],
+        uploads_dir: Path,
+        on_finish: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
-        self.handlers = dict(handlers)
+        self.execute = execute
         self.uploads_dir = uploads_dir
+        self.on_finish = on_finish or (lambda: None)
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.current: str | None = None
@@ -403,21 +430,12 @@ class JobRunner:
                 return
             self.current = job_id
             try:
-                self._run(job_id)
+                self.execute(job_id)
+            except Exception as exc:
+                job = self.db.get(job_id)
+                if job is not None and job.active:
+                    self.db.finish(job_id, error=f"the job worker stopped: {exc}")
             finally:
                 self.current = None
                 shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
-
-    def _run(self, job_id: str) -> None:
-        job = self.db.get(job_id)
-        if job is None or job.status != QUEUED:
-            return
-        handler = self.handlers.get(job.kind)
-        if handler is None:
-            self.db.finish(job_id, error=f"unknown job kind {job.kind!r}")
-            return
-        self.db.start(job_id)
-        try:
-            handler(job, lambda message: self.db.progress(job_id, message))
-        except Exception as exc:  # a failed job must never stop the worker
-            self.db.finish(job_id, error=f"{type(exc).__name__}: {exc}")
+                self.on_finish()

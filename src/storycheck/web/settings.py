@@ -49,6 +49,7 @@ class WebSettings:
     embedder: str | None = None
     cache_entries: int = 64
     secure_cookies: bool = False
+    job_process: bool = True  # run jobs in a worker process (else in a server thread)
 
     @property
     def store_path(self) -> Path:

@@ -78,15 +78,21 @@ class WebState:
     """Everything the routes share; one per app."""
 
     def __init__(self, settings: WebSettings) -> None:
-        from storycheck.web.work import Worker
+        from storycheck.web.executor import InlineExecutor, ProcessExecutor
+        from storycheck.web.work import uploads_pattern
 
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.uploads_dir.mkdir(parents=True, exist_ok=True)
         self.db = JobDB(settings.jobs_path)
         self.cache = ResponseCache(settings.cache_entries)
-        self.worker = Worker(settings, self.db, on_finish=self.cache.clear)
-        self.runner = JobRunner(self.db, self.worker.handlers(), settings.uploads_dir)
+        self.unpath = uploads_pattern(settings.uploads_dir)
+        self.executor = (
+            ProcessExecutor(settings) if settings.job_process else InlineExecutor(settings)
+        )
+        self.runner = JobRunner(
+            self.db, self.executor, settings.uploads_dir, on_finish=self.cache.clear
+        )
         self.templates = make_templates()
         self._stores = threading.local()
         self._all_stores: list[Store] = []
@@ -106,6 +112,7 @@ class WebState:
         self.runner.start()
 
     def stop(self) -> None:
+        self.executor.stop()
         self.runner.stop()
         with self._lock:
             for store in self._all_stores:

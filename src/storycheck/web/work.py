@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from storycheck.model import Article, Brief, InputProblem, StoryCheck
-from storycheck.web.jobs import Job, JobDB, StoryRow, now
+from storycheck.web.jobs import Job, JobDB, StoryRow, now, run_job
 from storycheck.web.settings import WebSettings
 
 Progress = Callable[[str], None]
@@ -68,12 +68,9 @@ def draft_article(text: str, title: str | None = None) -> Article:
 class Worker:
     """The job handlers, bound to the server's settings and databases."""
 
-    def __init__(
-        self, settings: WebSettings, db: JobDB, on_finish: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, settings: WebSettings, db: JobDB) -> None:
         self.settings = settings
         self.db = db
-        self.on_finish = on_finish or (lambda: None)
         self.unpath = uploads_pattern(settings.uploads_dir)
 
     def upload_dir(self, job_id: str) -> Path:
@@ -148,7 +145,6 @@ class Worker:
             result=report,
             stories=stories,
         )
-        self.on_finish()
 
     def audit(self, job: Job, progress: Progress) -> None:
         from storycheck.models import get_embedder, get_nli, get_parser
@@ -173,4 +169,14 @@ class Worker:
             audit_json(result, {"embedder": repr(embedder), "nli": repr(nli)}), self.unpath
         )
         self.db.finish(job.id, result=doc, articles=len(sources))
-        self.on_finish()
+
+
+_WORKERS: dict[WebSettings, Worker] = {}
+
+
+def execute_job(settings: WebSettings, job_id: str) -> None:
+    """Run one job in this process (its database and models are opened once per process)."""
+    worker = _WORKERS.get(settings)
+    if worker is None:
+        worker = _WORKERS[settings] = Worker(settings, JobDB(settings.jobs_path))
+    run_job(worker.db, worker.handlers(), job_id)

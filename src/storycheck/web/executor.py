@@ -1,0 +1,116 @@
+"""Where jobs run: in the dispatcher thread, or in a worker process (the default).
+
+A worker process keeps the models' CPU work (and the GIL) away from the web server, so
+pages and API calls stay fast while an analysis runs, and a crash in native code (an
+ONNX or spaCy fault, running out of memory) fails one job instead of the server. The
+process is started on the first job, loads the models once and serves every job after
+that; it runs at a lower CPU priority than the server. Progress and results go through
+the job database, so the process only reports "finished" back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+from multiprocessing.context import SpawnProcess
+from multiprocessing.queues import Queue
+from typing import Any
+
+from storycheck.web.settings import WebSettings
+
+
+class WorkerDiedError(RuntimeError):
+    """The worker process ended while it was running a job."""
+
+
+def _child(settings: WebSettings, inbox: Queue[Any], outbox: Queue[Any]) -> None:
+    from storycheck.web.work import execute_job
+
+    with contextlib.suppress(OSError):
+        os.nice(5)
+    while True:
+        job_id = inbox.get()
+        if job_id is None:
+            return
+        execute_job(settings, str(job_id))
+        outbox.put(job_id)
+
+
+class InlineExecutor:
+    """Runs each job in the calling (dispatcher) thread of the server process."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, job_id: str) -> None:
+        from storycheck.web.work import execute_job
+
+        execute_job(self.settings, job_id)
+
+    @property
+    def pid(self) -> int | None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+class ProcessExecutor:
+    """Runs each job in one long-lived worker process (restarted if it dies)."""
+
+    def __init__(self, settings: WebSettings, poll: float = 0.5) -> None:
+        self.settings = settings
+        self.poll = poll
+        self._ctx = multiprocessing.get_context("spawn")
+        self._proc: SpawnProcess | None = None
+        self._inbox: Queue[Any] | None = None
+        self._outbox: Queue[Any] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
+
+    def _ensure(self) -> tuple[SpawnProcess, Queue[Any], Queue[Any]]:
+        if (
+            self._proc is None
+            or not self._proc.is_alive()
+            or self._inbox is None
+            or self._outbox is None
+        ):
+            self._inbox, self._outbox = self._ctx.Queue(), self._ctx.Queue()
+            self._proc = self._ctx.Process(
+                target=_child,
+                args=(self.settings, self._inbox, self._outbox),
+                name="storycheck-job-worker",
+                daemon=True,
+            )
+            self._proc.start()
+        return self._proc, self._inbox, self._outbox
+
+    def __call__(self, job_id: str) -> None:
+        proc, inbox, outbox = self._ensure()
+        inbox.put(job_id)
+        while True:
+            try:
+                if outbox.get(timeout=self.poll) == job_id:
+                    return
+            except queue.Empty:
+                if not proc.is_alive():
+                    self._proc = None
+                    raise WorkerDiedError(
+                        f"the worker process exited with code {proc.exitcode}"
+                    ) from None
+
+    def stop(self, timeout: float = 2.0) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if self._inbox is not None:
+            with contextlib.suppress(Exception):
+                self._inbox.put(None)
+        proc.join(timeout)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(timeout)

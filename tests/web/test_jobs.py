@@ -1,0 +1,139 @@
+"""The job machinery: database, dispatcher, failure handling, restarts, worker crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from storycheck.web import WebSettings, create_app
+from storycheck.web.jobs import (
+    DONE,
+    FAILED,
+    INTERRUPTED,
+    QUEUED,
+    Job,
+    JobDB,
+    JobRunner,
+    run_job,
+    stage_fraction,
+)
+
+from .conftest import ARTICLES, BASE, CORPUS, wait_for
+
+
+def test_progress_only_moves_forward(tmp_path: Path) -> None:
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    job = db.create("analyze", {"files": ["a.txt"]})
+    assert db.get(job.id) == job and job.status == QUEUED
+    db.start(job.id)
+    for message in ("reading inputs", "embedding", "parsing", "something new"):
+        db.progress(job.id, message)
+    stored = db.get(job.id)
+    assert stored is not None
+    assert stored.log == ("reading inputs", "embedding", "parsing", "something new")
+    assert stored.fraction == stage_fraction("embedding", 0.0) > stage_fraction("parsing", 0.0)
+    assert stage_fraction("writing the brief of Some story", 0.0) > stored.fraction
+    db.close()
+
+
+def _runner(
+    db: JobDB,
+    handlers: dict[str, Callable[[Job, Callable[[str], None]], None]],
+    finished: list[str] | None = None,
+) -> JobRunner:
+    done = finished if finished is not None else []
+    return JobRunner(
+        db,
+        lambda job_id: run_job(db, handlers, job_id),
+        db.path.parent / "uploads",
+        on_finish=lambda: done.append("finished"),
+    )
+
+
+def _wait(db: JobDB, job_id: str) -> Job:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job = db.get(job_id)
+        assert job is not None
+        if not job.active:
+            return job
+        time.sleep(0.01)
+    raise AssertionError("job did not end")
+
+
+def test_a_failing_job_does_not_stop_the_worker(tmp_path: Path) -> None:
+    db = JobDB(tmp_path / "jobs.sqlite3")
+
+    def broken(job: Job, progress: Callable[[str], None]) -> None:
+        progress("parsing")
+        raise ValueError("bad input")
+
+    def fine(job: Job, progress: Callable[[str], None]) -> None:
+        progress("parsing")
+        db.finish(job.id, result={"n": job.params["n"]}, articles=int(job.params["n"]))
+
+    finished: list[str] = []
+    runner = _runner(db, {"broken": broken, "fine": fine}, finished)
+    runner.start()
+    try:
+        jobs = [db.create("broken", {}), db.create("fine", {"n": 3}), db.create("nope", {})]
+        for job in jobs:
+            runner.submit(job)
+        ended = [_wait(db, job.id) for job in jobs]
+    finally:
+        runner.stop()
+    assert [j.status for j in ended] == [FAILED, DONE, FAILED]
+    assert len(finished) == 3
+    assert ended[0].error == "ValueError: bad input"
+    assert ended[1].articles == 3 and db.result(ended[1].id) == '{"n": 3}'
+    assert ended[2].error == "unknown job kind 'nope'"
+    db.close()
+
+
+def test_unfinished_jobs_are_marked_on_restart(tmp_path: Path) -> None:
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    queued = db.create("analyze", {})
+    running = db.create("analyze", {})
+    db.start(running.id)
+    (tmp_path / "uploads" / running.id).mkdir(parents=True)
+    runner = _runner(db, {})
+    runner.start()
+    runner.stop()
+    for job_id in (queued.id, running.id):
+        job = db.get(job_id)
+        assert job is not None and job.status == FAILED and job.error == INTERRUPTED
+    assert not (tmp_path / "uploads" / running.id).exists()
+    db.close()
+
+
+def test_a_crashed_worker_process_fails_one_job(tmp_path: Path) -> None:
+    """Kill the worker process mid-job: that job fails, the next one runs in a new process."""
+    settings = WebSettings(data_dir=tmp_path, job_process=True)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        executor = client.app.state.web.executor  # type: ignore[attr-defined]
+        files = [
+            ("files", (p.name, p.read_bytes(), "text/plain"))
+            for p in sorted((CORPUS / "kessmouth-port-fire").glob("*.txt"))
+        ]
+        job = client.post("/api/jobs/upload", files=files).json()
+        deadline = time.monotonic() + 60
+        while (
+            executor.pid is None
+            or client.get(f"/api/jobs/{job['id']}").json()["status"] != "running"
+        ):
+            assert time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.05)
+        first = executor.pid
+        os.kill(first, signal.SIGKILL)
+        ended = wait_for(client, job["id"])
+        assert ended["status"] == "failed", ended
+        assert "worker" in ended["error"] and "exited" in ended["error"]
+        again = client.post("/api/jobs", json={"articles": ARTICLES[:2]}).json()
+        done = wait_for(client, again["id"])
+        assert done["status"] == "done", done
+        assert executor.pid not in (None, first)
