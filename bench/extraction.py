@@ -1,6 +1,6 @@
 """Extraction quality on the ScrapingHub article-extraction benchmark (181 news pages).
 
-Run: ``python -m bench.extraction [--limit N] [--data DIR]``. Prints one JSON object, or
+Run: ``python -m bench.extraction [--limit N | --fast] [--data DIR]``. Prints one JSON object, or
 ``{"skipped": ...}`` when the read-only data (``../shared/data/scrapinghub``) is absent.
 
 Three extractions of the same pages are scored against the human-labelled ``articleBody``:
@@ -290,7 +290,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
     parser.add_argument("--limit", type=int, default=None, help="score the first N pages")
+    parser.add_argument("--fast", action="store_true", help="the first 60 pages (CI gate)")
     args = parser.parse_args()
+    if args.fast and args.limit is None:
+        args.limit = 60
     data: Path = args.data
     if not (data / "ground-truth.json").is_file() or not (data / "html").is_dir():
         print(json.dumps({"bench": "extraction", "skipped": f"benchmark data not found: {data}"}))

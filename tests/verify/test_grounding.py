@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from storycheck.models import NLI, ModelUnavailableError, get_nli
-from storycheck.verify.grounding import Grounder, source_sentences, source_windows
+from storycheck.verify.grounding import (
+    Grounder,
+    closest_windows,
+    content_words,
+    source_sentences,
+    source_windows,
+)
 
 
 def test_source_sentences_split_lines_then_sentences() -> None:
@@ -95,7 +101,7 @@ def test_support_found_deep_inside_a_long_source(nli: NLI) -> None:
     source = " ".join([*FILLER, fact, *FILLER])
     claim = "Nobody was injured in the fire."
     unrelated = "The mayor resigned after a corruption scandal."
-    grounder = Grounder(nli, window=2, stride=1, threshold=0.5)
+    grounder = Grounder(nli, window=2, stride=1, threshold=0.5, top_k=None)
     scores = grounder.scores([(source, claim), (source, unrelated)])
     assert scores.shape == (2, 3)
     assert np.all(scores >= 0)
@@ -124,7 +130,7 @@ def test_all_pairs_go_to_the_model_once_without_duplicates(nli: NLI) -> None:
     source = " ".join(FILLER)
     claim = "The choir sang at the festival."
     pairs = [(source, claim), (source, claim), (FILLER[0], "The council met.")]
-    scores = Grounder(recording, window=2, stride=1).scores(pairs)
+    scores = Grounder(recording, window=2, stride=1, top_k=None).scores(pairs)
     assert len(recording.calls) == 1
     sent = recording.calls[0]
     assert len(sent) == len(set(sent)) == len(FILLER) - 1 + 1
@@ -143,6 +149,30 @@ def test_entail_and_contradict_are_the_window_maxima(nli: NLI) -> None:
     claim = "Nobody was hurt in the fire."
     windows = source_windows(source, window=2, stride=1)
     per_window = nli.relations([(w, claim) for w in windows])
-    scores = Grounder(nli, window=2, stride=1).scores([(source, claim)])
+    scores = Grounder(nli, window=2, stride=1, top_k=None).scores([(source, claim)])
     assert scores[0, 0] == pytest.approx(float(per_window[:, 0].max()), abs=1e-5)
     assert scores[0, 2] == pytest.approx(float(per_window[:, 2].max()), abs=1e-5)
+
+
+def test_closest_windows_keep_the_most_overlapping_in_source_order() -> None:
+    windows = [
+        "The council met on Tuesday.",
+        "The old mill burned down on Friday night.",
+        "A bakery won a prize.",
+        "Firefighters said the mill fire started in the roof.",
+    ]
+    claim = "The mill burned on Friday."
+    assert closest_windows(windows, claim, 2) == [windows[1], windows[3]]
+    assert closest_windows(windows, claim, 10) == windows
+    assert "the" not in content_words("The mill")
+
+
+def test_top_k_limits_the_windows_sent_to_the_model(nli: NLI) -> None:
+    recording = _Recording(nli)
+    source = " ".join([*FILLER, "The old mill burned down on Friday night.", *FILLER])
+    claim = "The old mill burned down."
+    scores = Grounder(recording, window=1, stride=1, top_k=3).scores([(source, claim)])
+    assert len(recording.calls[0]) == 3
+    assert any("mill" in premise for premise, _ in recording.calls[0])
+    full = Grounder(nli, window=1, stride=1, top_k=None).scores([(source, claim)])
+    assert scores[0, 0] == pytest.approx(float(full[0, 0]), abs=1e-5)

@@ -8,6 +8,9 @@ the source? :class:`Grounder` answers it with an NLI model (``storycheck.models.
   and cut into windows of ``window`` consecutive sentences, one every ``stride``
   sentences (the last window always reaches the end); a source of at most ``window``
   sentences is one window;
+* with ``top_k`` set, only the ``top_k`` windows that share the most content words with
+  the claim go to the model (a long page has a hundred windows and few of them are about
+  the claim; this keeps grounding fast on whole articles);
 * every (window, claim) pair of every input pair is scored in one NLI call (identical
   pairs only once; the backends sort by length and batch);
 * a pair's ``P(entail)`` is the maximum over its windows (some passage supports the
@@ -24,6 +27,7 @@ and FRANK valid; ``bench/grounding.py`` measures them on the test parts, see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -39,10 +43,39 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float32]
     BoolArray = npt.NDArray[np.bool_]
 
-#: Defaults chosen on WiCE dev + FRANK valid (see the module doc).
-DEFAULT_WINDOW = 2
+#: Defaults chosen on WiCE dev + FRANK valid with the default NLI
+#: (``python -m bench.grounding --tune``; docs/benchmarks.md has the sweep).
+DEFAULT_WINDOW = 1
 DEFAULT_STRIDE = 1
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.35
+DEFAULT_TOP_K: int | None = 2
+
+_WORD = re.compile(r"\w+")
+# fmt: off
+_STOPWORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+    "it", "its", "this", "that", "these", "those", "he", "she", "they", "his", "her", "their",
+    "which", "who", "whom", "whose", "not", "no", "s", "also", "than", "then", "there",
+    "into", "about", "after", "before", "over", "under", "will", "would", "can", "could",
+))
+# fmt: on
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of ``text`` without a short list of function words."""
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def closest_windows(windows: Sequence[str], claim: str, k: int) -> list[str]:
+    """The ``k`` windows sharing the most content words with ``claim`` (earlier first on
+    ties), in source order."""
+    if len(windows) <= k:
+        return list(windows)
+    wanted = content_words(claim)
+    overlap = [len(wanted & content_words(w)) for w in windows]
+    best = sorted(range(len(windows)), key=lambda i: (-overlap[i], i))[:k]
+    return [windows[i] for i in sorted(best)]
 
 
 def source_sentences(text: str) -> list[str]:
@@ -88,15 +121,19 @@ class Grounder:
         window: int = DEFAULT_WINDOW,
         stride: int = DEFAULT_STRIDE,
         threshold: float = DEFAULT_THRESHOLD,
+        top_k: int | None = DEFAULT_TOP_K,
     ) -> None:
         if window < 1 or stride < 1:
             raise ValueError("window and stride must be at least 1")
+        if top_k is not None and top_k < 1:
+            raise ValueError("top_k must be at least 1 (or None for every window)")
         if not 0.0 <= threshold <= 1.0:
             raise ValueError("threshold must be between 0 and 1")
         self._nli = nli
         self.window = window
         self.stride = stride
         self.threshold = threshold
+        self.top_k = top_k
 
     @property
     def nli(self) -> NLI:
@@ -119,7 +156,10 @@ class Grounder:
         units: list[int] = []
         owners: list[int] = []
         for n, (source, claim) in enumerate(pairs):
-            for text in source_windows(source, self.window, self.stride):
+            windows = source_windows(source, self.window, self.stride)
+            if self.top_k is not None:
+                windows = closest_windows(windows, claim, self.top_k)
+            for text in windows:
                 units.append(index.setdefault((text, claim), len(index)))
                 owners.append(n)
         probs = np.asarray(self.nli.relations(list(index)), dtype=np.float32)

@@ -1,0 +1,96 @@
+"""Helpers shared by the benchmark scripts: data paths, metrics, machine description."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("STORYCHECK_SHARED_DATA", str(REPO.parent / "shared" / "data")))
+
+
+def machine() -> dict[str, Any]:
+    """Where and when a benchmark ran."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else [],
+    }
+
+
+def balanced_accuracy(
+    gold: Sequence[bool] | np.ndarray, pred: Sequence[bool] | np.ndarray
+) -> float:
+    """Mean of the recall of the positive and of the negative class."""
+    y = np.asarray(gold, dtype=bool)
+    p = np.asarray(pred, dtype=bool)
+    recalls = [float(np.mean(p[y == c] == c)) for c in (True, False) if np.any(y == c)]
+    return float(np.mean(recalls)) if recalls else 0.0
+
+
+def roc_auc(gold: Sequence[bool] | np.ndarray, score: Sequence[float] | np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties count one half)."""
+    from scipy.stats import rankdata
+
+    y = np.asarray(gold, dtype=bool)
+    s = np.asarray(score, dtype=np.float64)
+    pos, neg = int(y.sum()), int((~y).sum())
+    if pos == 0 or neg == 0:
+        return float("nan")
+    ranks = rankdata(s)
+    return float((ranks[y].sum() - pos * (pos + 1) / 2) / (pos * neg))
+
+
+def best_threshold(gold: Sequence[bool] | np.ndarray, score: Sequence[float] | np.ndarray) -> float:
+    """The threshold that maximises balanced accuracy (midpoint between scores)."""
+    s = np.unique(np.asarray(score, dtype=np.float64))
+    if s.size == 0:
+        return 0.5
+    cuts = np.concatenate([[s[0] - 1e-6], (s[1:] + s[:-1]) / 2, [s[-1] + 1e-6]])
+    values = [balanced_accuracy(gold, np.asarray(score) >= c) for c in cuts]
+    return float(cuts[int(np.argmax(values))])
+
+
+def precision_recall(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
+    """Precision, recall and F1 of the positive class, plus the counts."""
+    y = np.asarray(gold, dtype=bool)
+    p = np.asarray(pred, dtype=bool)
+    tp = int(np.sum(y & p))
+    fp = int(np.sum(~y & p))
+    fn = int(np.sum(y & ~p))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def spread(items: Sequence[Any], n: int | None) -> list[Any]:
+    """``n`` items spread evenly over the sequence (all when ``n`` is None): a
+    deterministic subset that keeps the data's mix."""
+    if n is None or n >= len(items):
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
