@@ -211,6 +211,7 @@ class BriefWriter:
             if c.status is ClaimStatus.CORROBORATED
             and c.kind in (ClaimKind.FACT, ClaimKind.ATTRIBUTED)
             and not c.contradicted_by
+            and c.id not in disputed
         }
         out: list[_Candidate] = []
         for members in _linked(check.claims, allowed):
@@ -219,8 +220,6 @@ class BriefWriter:
                 key=lambda a: list(articles).index(a) if a in articles else 0,
             )
             if len(sources) < self.options.min_sources:
-                continue
-            if disputed.intersection(m.id for m in members):
                 continue
             best = _plainest(members)
             specificity = len(best.entities) + len(best.quantities) + len(best.dates)
