@@ -95,18 +95,25 @@ def test_a_failing_job_does_not_stop_the_worker(tmp_path: Path) -> None:
     db.close()
 
 
-def test_unfinished_jobs_are_marked_on_restart(tmp_path: Path) -> None:
+def test_restart_fails_running_jobs_and_reruns_queued_ones(tmp_path: Path) -> None:
     db = JobDB(tmp_path / "jobs.sqlite3")
-    queued = db.create("analyze", {})
-    running = db.create("analyze", {})
+    queued = db.create("fine", {})
+    running = db.create("fine", {})
     db.start(running.id)
     (tmp_path / "uploads" / running.id).mkdir(parents=True)
-    runner = _runner(db, {})
+
+    def fine(job: Job, progress: Callable[[str], None]) -> None:
+        db.finish(job.id, articles=1)
+
+    runner = _runner(db, {"fine": fine})
     runner.start()
-    runner.stop()
-    for job_id in (queued.id, running.id):
-        job = db.get(job_id)
-        assert job is not None and job.status == FAILED and job.error == INTERRUPTED
+    try:
+        rerun = _wait(db, queued.id)
+    finally:
+        runner.stop()
+    assert rerun.status == DONE
+    crashed = db.get(running.id)
+    assert crashed is not None and crashed.status == FAILED and crashed.error == INTERRUPTED
     assert not (tmp_path / "uploads" / running.id).exists()
     db.close()
 

@@ -58,7 +58,7 @@ CREATE INDEX IF NOT EXISTS stories_created ON stories(created);
 """
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-INTERRUPTED = "interrupted: the server stopped before this job finished"
+INTERRUPTED = "interrupted: the server stopped while this job was running"
 
 # Where each stage message puts the progress bar (stages repeat per story; never goes back).
 STAGE_FRACTIONS: Mapping[str, float] = {
@@ -310,17 +310,24 @@ class JobDB:
                     ),
                 )
 
-    def interrupted(self) -> list[str]:
-        """Jobs a previous server process left unfinished: marked failed, ids returned."""
+    def recover(self) -> tuple[list[str], list[str]]:
+        """After a restart: jobs left running are marked failed, queued ones stay queued.
+
+        Returns (failed ids, queued ids in creation order) so the queued can be re-run.
+        """
         with self._tx() as conn:
-            rows = conn.execute(
-                "SELECT id FROM jobs WHERE status IN (?,?)", (QUEUED, RUNNING)
-            ).fetchall()
+            running = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE status=?", (RUNNING,))]
             conn.execute(
-                "UPDATE jobs SET status=?, error=?, finished=?, stage=? WHERE status IN (?,?)",
-                (FAILED, INTERRUPTED, now(), FAILED, QUEUED, RUNNING),
+                "UPDATE jobs SET status=?, error=?, finished=?, stage=? WHERE status=?",
+                (FAILED, INTERRUPTED, now(), FAILED, RUNNING),
             )
-        return [r[0] for r in rows]
+            queued = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM jobs WHERE status=? ORDER BY created", (QUEUED,)
+                )
+            ]
+        return running, queued
 
     # results ----------------------------------------------------------------------------
 
@@ -405,8 +412,11 @@ class JobRunner:
         self.current: str | None = None
 
     def start(self) -> None:
-        for job_id in self.db.interrupted():
+        failed, queued = self.db.recover()
+        for job_id in failed:
             shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
+        for job_id in queued:
+            self._queue.put(job_id)
         self._thread = threading.Thread(target=self._loop, name="storycheck-jobs", daemon=True)
         self._thread.start()
 
