@@ -5,7 +5,8 @@ Run: ``python -m bench.web [--seconds 30] [--clients 20] [--jobs 3]``. Starts
 POSTs the example corpus ``--jobs`` times (multipart upload, as the browser form does) and
 times each job from POST to done, then runs ``--clients`` concurrent keep-alive clients
 against ``GET /api/stories/{id}`` (report/1 JSON, gzip as browsers ask for it) and
-``GET /api/stories/{id}/report.html`` for a bounded time. Prints one JSON object.
+``GET /api/stories/{id}/report.html`` for a bounded time, then the JSON again while an
+analysis runs in the worker process. Prints one JSON object.
 Client and server share the machine's cores, so the request rates are a lower bound.
 """
 
@@ -167,12 +168,23 @@ def main(argv: list[str] | None = None) -> None:
                 jobs, story_ids = run_jobs(client, max(1, args.jobs))
                 sizes = {s: len(client.get(f"/api/stories/{s}").content) for s in story_ids}
             story = max(sizes, key=lambda s: sizes[s])
-            json_s = args.seconds * 2 / 3
+            json_s, html_s = args.seconds / 2, args.seconds / 6
+            busy_s = args.seconds - json_s - html_s
             get_json = asyncio.run(load(base, f"/api/stories/{story}", args.clients, json_s))
             get_json["uncompressed_bytes"] = sizes[story]
             get_html = asyncio.run(
-                load(base, f"/api/stories/{story}/report.html", args.clients, args.seconds - json_s)
+                load(base, f"/api/stories/{story}/report.html", args.clients, html_s)
             )
+            # the same GET while an analysis runs in the worker process
+            with httpx.Client(base_url=base, timeout=60.0) as client:
+                busy_job = client.post("/api/jobs/upload", files=corpus_files()).json()["id"]
+                while client.get(f"/api/jobs/{busy_job}").json()["status"] == "queued":
+                    time.sleep(0.1)
+            get_busy = asyncio.run(load(base, f"/api/stories/{story}", args.clients, busy_s))
+            with httpx.Client(base_url=base, timeout=60.0) as client:
+                get_busy["job_still_running_at_end"] = (
+                    client.get(f"/api/jobs/{busy_job}").json()["status"] == "running"
+                )
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -182,11 +194,12 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         "bench": "web",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "server": "storycheck serve (uvicorn, one process, one job worker thread)",
+        "server": "storycheck serve (uvicorn, one process; jobs in one worker process)",
         "startup_s": round(startup, 2),
         "jobs": jobs,
         "get_report_json": get_json,
         "get_report_html": get_html,
+        "get_report_json_during_job": get_busy,
     }
     print(json.dumps(result, indent=2))
 

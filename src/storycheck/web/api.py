@@ -393,14 +393,18 @@ def render_report(web: WebState, report: dict[str, Any]) -> str:
 @router.get("/stories/{story_id}", responses={200: {"content": {"application/json": {}}}})
 async def story_report(story_id: str, request: Request, web: Web) -> Response:
     """One story's report: a ``storycheck.report/1`` document with just that story."""
-    item = await run_in_threadpool(story_json, web, story_id)
+    item = web.cache.peek(f"json:{story_id}")
+    if item is None:
+        item = await run_in_threadpool(story_json, web, story_id)
     return send_cached(request, item, "application/json")
 
 
 @router.get("/stories/{story_id}/report.html", responses={200: {"content": {"text/html": {}}}})
 async def story_report_html(story_id: str, request: Request, web: Web) -> Response:
     """The story's self-contained interactive HTML report."""
-    item = await run_in_threadpool(story_html, web, story_id)
+    item = web.cache.peek(f"html:{story_id}")
+    if item is None:
+        item = await run_in_threadpool(story_html, web, story_id)
     return send_cached(request, item, "text/html", **{"Content-Security-Policy": REPORT_CSP})
 
 

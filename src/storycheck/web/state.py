@@ -41,6 +41,14 @@ class ResponseCache:
         self._items: OrderedDict[str, Cached] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key: str) -> Cached | None:
+        """The cached item, if any (cheap enough for the event loop)."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
     def get(self, key: str, make: Callable[[], bytes | None]) -> Cached | None:
         with self._lock:
             hit = self._items.get(key)
