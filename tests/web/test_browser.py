@@ -59,7 +59,9 @@ def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
         try:
             launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=["--no-sandbox", "--disable-dev-shm-usage"],
             )
         except sync_api.Error as exc:
             pytest.skip(f"chromium does not start: {exc}")

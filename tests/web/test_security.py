@@ -193,3 +193,17 @@ def test_serve_refuses_public_bind_without_token(
     )
     assert result.exit_code == 2
     assert "16 characters" in result.output
+
+
+def test_serve_reports_a_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(
+            cli_app, ["serve", "--port", str(port), "--data-dir", str(tmp_path)]
+        )
+    assert result.exit_code == 2
+    assert f"127.0.0.1:{port}:" in result.output

@@ -5,6 +5,7 @@ Imported by the main CLI; nothing heavy (FastAPI, uvicorn) is imported until it 
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,22 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (checked before loading anything)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"cannot resolve ({exc.strerror})"
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback by default).")
@@ -40,7 +57,10 @@ def serve(
     db: Annotated[
         Path | None,
         typer.Option(
-            "--db", dir_okay=False, help="Article store (default: DATA_DIR/storycheck.db)."
+            "--db",
+            dir_okay=False,
+            envvar="STORYCHECK_DB",
+            help="Article store (default: DATA_DIR/storycheck.db).",
         ),
     ] = None,
     token: Annotated[
@@ -98,6 +118,9 @@ def serve(
         hosts = ()
     else:
         hosts = (host,)
+    problem = _port_problem(host, port)
+    if problem:
+        _fail(f"{host}:{port}: {problem}")
     settings = WebSettings(
         data_dir=data_dir,
         db_path=db,
