@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from storycheck.model import Article, Claim, ClaimKind, Entity, Finding, FindingSide, Quantity
 from storycheck.verify.align import Pair
 from storycheck.verify.people import People
+from storycheck.verify.support import content_words
 
 SAME_SLOT_SIMILARITY = 0.55  # two claims this similar talk about the same thing
 NUMBER_SLOT_SIMILARITY = 0.7  # …and, with their numbers masked, measure the same thing
@@ -116,8 +117,28 @@ def number_conflicts(
             b.text,
         )
         for (a, b, qa, qb), score in zip(candidates, scores, strict=True)
-        if score >= NUMBER_SLOT_SIMILARITY
+        if score >= NUMBER_SLOT_SIMILARITY and same_context(a, qa, b, qb)
     ]
+
+
+CONTEXT_WORDS = 6
+CONTEXT_OVERLAP = 0.15
+
+
+def _context(claim: Claim, q: Quantity) -> set[str]:
+    """Content words within a few words of a quantity: what it counts or measures."""
+    before = claim.text[: q.start].split()[-CONTEXT_WORDS:]  # spans are claim-relative
+    after = claim.text[q.end :].split()[:CONTEXT_WORDS]
+    return content_words(" ".join([*before, *after]))
+
+
+def same_context(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """Do two figures sit among the same words? "60 percent of the staff is white" and
+    "36 percent are people of color" measure different things even in similar sentences."""
+    ca, cb = _context(a, qa), _context(b, qb)
+    if not ca or not cb:
+        return True
+    return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
 
 
 # --- dates ----------------------------------------------------------------------------------
