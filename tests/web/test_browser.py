@@ -73,7 +73,7 @@ def corpus_files() -> list[str]:
     return sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
 
 
-def test_keyboard_skip_link(server: str, browser: object) -> None:
+def test_keyboard_labels_and_contrast(server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server + "/")
     page.keyboard.press("Tab")
@@ -87,7 +87,40 @@ def test_keyboard_skip_link(server: str, browser: object) -> None:
            .filter(el => !el.labels || el.labels.length === 0).map(el => el.name)"""
     )
     assert unlabeled == []
+    # WCAG AA contrast (4.5:1) for the text people read on the page
+    ratios = page.evaluate(CONTRAST_JS)
+    assert ratios, "no text elements measured"
+    low = {sel: r for sel, r in ratios.items() if r < 4.5}
+    assert not low, low
     page.close()
+
+
+CONTRAST_JS = """
+() => {
+  const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = {};
+  for (const sel of ["body", "h1", "p.lead", "p.help", "label", "legend", "nav a", "a.brand",
+                     "button.primary", "code"]) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    const fg = lum(rgb(getComputedStyle(el).color).slice(0, 3));
+    const bg = lum(background(el));
+    out[sel] = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  }
+  return out;
+}
+"""
 
 
 def test_upload_wait_open_report_and_cite(server: str, browser: object) -> None:
