@@ -10,7 +10,8 @@ temporary file. The fp32 MiniLM is included when it has been exported
 Models that are not installed are reported as ``{"skipped": "<why>"}``.
 
 Targets: wordllama >= 20,000 sentences/s; MiniLM ONNX >= 300 sentences/s;
-NLI >= 60 pairs/s; spaCy small >= 5,000 words/s (unused components disabled).
+NLI >= 60 pairs/s (measured on the default NLI, e.g. ``stacked``); spaCy small >= 5,000
+words/s (unused components disabled).
 """
 
 from __future__ import annotations
@@ -248,7 +249,7 @@ def bench_nli(n_pairs: int, repeats: int) -> dict[str, Any]:
     single = [pair for pair, _ in samples.nli_pairs(n_pairs, seed=11, paragraphs=False)]
     out: dict[str, Any] = {"pairs": len(pairs), "batch_size": 32}
     names = ("entailment", "neutral", "contradiction")
-    for name in ("news-nli", "aegis-nli"):
+    for name in ("news-nli", "aegis-nli", "ensemble:news-nli+aegis-nli", "stacked"):
         ok, reason = registry.is_available(name)
         if not ok:
             out[name] = {"skipped": reason}
@@ -256,7 +257,8 @@ def bench_nli(n_pairs: int, repeats: int) -> dict[str, Any]:
         log(f"nli {name}")
         model, load_s = timed_load(lambda n=name: registry.create(n))
         batched, _ = timed_load(lambda n=name: registry.create(n))
-        batched.deterministic = False
+        for part in [batched, *getattr(batched, "members", [])]:
+            part.deterministic = False  # combinations: their members run batched
         variants: list[tuple[str, Any, list[tuple[str, str]]]] = [
             ("single_sentence_premise_deterministic", model, single),
             ("single_sentence_premise_batched", batched, single),
@@ -344,7 +346,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def targets(report: dict[str, Any]) -> dict[str, Any]:
     emb = report["embeddings"]
-    nli_runs = [v for v in report["nli"].values() if isinstance(v, dict) and "load_s" in v]
+    # the bar applies to the default NLI (what the pipeline runs), else the best measured
+    from storycheck.models import registry
+
+    nli = report["nli"]
+    default = registry.choose("nli").name
+    nli_runs = [v for v in nli.values() if isinstance(v, dict) and "load_s" in v]
+    if default in nli and "load_s" in nli[default]:
+        nli_runs = [nli[default]]
     best_nli = max(
         (v["single_sentence_premise_deterministic_pairs_per_s"] for v in nli_runs), default=None
     )

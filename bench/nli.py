@@ -91,7 +91,9 @@ def metrics(gold: Sequence[str], pred: Sequence[str], phenomena: Sequence[str]) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--models", default="news-nli,aegis-nli")
+    parser.add_argument(
+        "--models", default="news-nli,aegis-nli,ensemble:news-nli+aegis-nli,stacked"
+    )
     args = parser.parse_args()
     rows = load(args.split)
     gold = [r["label"] for r in rows]

@@ -50,6 +50,8 @@ LABEL2ID: dict[str, int] = {name: i for i, name in enumerate(LABELS)}
 REPO = Path(__file__).resolve().parents[2]
 NEWS_DIR = REPO / "data" / "nli"
 NEWS_FILES = ("news_nli_a.jsonl", "news_nli_b.jsonl")
+#: template-generated training-only pairs (``python -m train.nli.synth``); never dev/test
+SYNTH_FILE = NEWS_DIR / "train_synth.jsonl"
 SHARED = REPO.parent / "shared" / "data"
 CLIMATEFEVER = SHARED / "climatefever" / "climate-fever.jsonl"
 FACTCHECKGPT = SHARED / "factcheckgpt" / "subtask3_claim_evidence_stance.jsonl"
@@ -132,6 +134,28 @@ def load_news(splits: Iterable[str] = ALL_SPLITS, directory: Path = NEWS_DIR) ->
                     {"id": row["id"], "group": row["group"], "phenomenon": row["phenomenon"]},
                 )
             )
+    return out
+
+
+def load_synth(path: Path = SYNTH_FILE) -> list[Pair]:
+    """The synthetic training pairs of ``train.nli.synth`` (all of them are split=train)."""
+    if not path.exists():
+        _note(f"synthetic file {path} absent, skipped")
+        return []
+    out: list[Pair] = []
+    for row in _read_jsonl(path):
+        if row["split"] != "train":
+            raise ValueError(f"{path}: synthetic pair {row['id']} is not split=train")
+        out.append(
+            Pair(
+                row["premise"],
+                row["hypothesis"],
+                row["label"],
+                "synth",
+                "train",
+                {"id": row["id"], "group": row["group"], "phenomenon": row["phenomenon"]},
+            )
+        )
     return out
 
 
@@ -226,6 +250,7 @@ if __name__ == "__main__":  # quick inventory: python -m train.nli.data
         inv[f"news/{split}"] = counts(load_news({split}))
         inv[f"climatefever/{split}"] = counts(load_climatefever({split}))
         inv[f"factcheckgpt/{split}"] = counts(load_factcheckgpt({split}))
+    inv["synth/train"] = counts(load_synth())
     inv["snli/train"] = counts(load_snli("train"))
     inv["snli/test"] = counts(load_snli("test"))
     print(json.dumps(inv, indent=1))

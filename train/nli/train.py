@@ -138,7 +138,13 @@ def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
 
 
 def epoch_mix(
-    args, epoch: int, snli: list[D.Pair], cf: list[D.Pair], fc: list[D.Pair], news: list[D.Pair]
+    args,
+    epoch: int,
+    snli: list[D.Pair],
+    cf: list[D.Pair],
+    fc: list[D.Pair],
+    news: list[D.Pair],
+    synth: list[D.Pair] = (),
 ):
     lo = (epoch * args.snli_per_epoch) % max(1, len(snli))
     snli_slice = (snli + snli)[lo : lo + args.snli_per_epoch] if snli else []
@@ -154,7 +160,12 @@ def epoch_mix(
     fc_up = D.upsample_minority(
         thin(fc, args.fc_neutral_keep, 2), "contradiction", args.fc_contra_factor
     )
-    return snli_slice + cf_up + fc_up + news * args.news_repeat
+    synth_part: list[D.Pair] = []
+    if synth and args.synth_per_epoch:
+        # a different deterministic sample of the synthetic pairs each epoch
+        r = random.Random(args.seed * 1000 + epoch * 10 + 3)
+        synth_part = r.sample(list(synth), min(len(synth), args.synth_per_epoch))
+    return snli_slice + cf_up + fc_up + news * args.news_repeat + synth_part
 
 
 def fp16_weights(src: Path, dst: Path, min_elements: int = 1024) -> None:
@@ -268,6 +279,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--snli-per-epoch", type=int, default=3500)
     ap.add_argument("--news-repeat", type=int, default=8)
+    ap.add_argument(
+        "--synth-per-epoch",
+        type=int,
+        default=0,
+        help="synthetic template pairs (data/nli/train_synth.jsonl) per epoch",
+    )
     ap.add_argument("--cf-contra-factor", type=int, default=2)
     ap.add_argument("--fc-contra-factor", type=int, default=3)
     ap.add_argument(
@@ -360,7 +377,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.freeze_word_embeddings:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model.train()
-    mixes = [epoch_mix(args, e, snli, cf, fc, news_train) for e in range(args.epochs)]
+    synth = D.load_synth() if args.synth_per_epoch else []
+    mixes = [epoch_mix(args, e, snli, cf, fc, news_train, synth) for e in range(args.epochs)]
     print(f"[train] mix sizes per epoch: {[len(m) for m in mixes]}", file=sys.stderr)
     steps_per_epoch = [(len(m) + args.batch_size - 1) // args.batch_size for m in mixes]
     total = sum(steps_per_epoch) if not args.bench_steps else args.bench_steps
@@ -480,6 +498,7 @@ def main(argv: list[str] | None = None) -> None:
             "climatefever_contradiction_x": args.cf_contra_factor,
             "factcheckgpt_contradiction_x": args.fc_contra_factor,
             "news_repeat": args.news_repeat,
+            "synth_per_epoch": args.synth_per_epoch,
         },
     }
     train_info = {

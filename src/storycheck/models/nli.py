@@ -454,3 +454,111 @@ class EnsembleNLI(NLI):
 
     def __repr__(self) -> str:
         return f"EnsembleNLI({', '.join(repr(m) for m in self.members)})"
+
+
+STACKED_FORMAT = "storycheck-stacked-nli/1"
+
+
+class StackedNLI(NLI):
+    """A logistic-regression stack over member NLI models (``stacked``).
+
+    Each member scores the pairs as usual (its own windowing and batching). The
+    features of a pair are the members' log-probabilities, ``log(max(p, floor))``,
+    concatenated in member order (3 per member); the output is
+    ``softmax(features @ coef + intercept)`` in the order entailment / neutral /
+    contradiction, so it keeps the ``(n, 3)`` probability interface. The coefficients
+    live in a small JSON file (``weights/stacked-nli.json``, written by
+    ``python -m train.nli.stack``); a member is a registry name, or a name with its own
+    premise windowing (``{"name": "aegis-nli", "window_sentences": null}``)::
+
+        {"format": "storycheck-stacked-nli/1", "members": ["news-nli", "aegis-nli"],
+         "floor": 0.0001, "coef": [[...3 numbers...], ...3 per member...],
+         "intercept": [e, n, c], "fit": {...how and on what it was fitted...}}
+
+    Unlike the plain average of :class:`EnsembleNLI`, the stack learns how far to
+    trust each member for each class (aegis for contradiction, the news model for
+    entailment versus neutral).
+    """
+
+    def __init__(
+        self,
+        members: Sequence[NLI],
+        coef: npt.ArrayLike,
+        intercept: npt.ArrayLike,
+        *,
+        floor: float = 1e-4,
+        model_id: str | None = None,
+    ) -> None:
+        if len(members) < 1:
+            raise ValueError("a stack needs at least one NLI model")
+        weights = np.asarray(coef, dtype=np.float64)
+        bias = np.asarray(intercept, dtype=np.float64)
+        if weights.shape != (3 * len(members), 3) or bias.shape != (3,):
+            raise ValueError(
+                f"coef must be ({3 * len(members)}, 3) and intercept (3,) for "
+                f"{len(members)} members, got {weights.shape} and {bias.shape}"
+            )
+        if not 0.0 < floor < 1.0:
+            raise ValueError("floor must be in (0, 1)")
+        super().__init__(
+            model_id or "stacked:" + "+".join(m.model_id for m in members),
+            max_length=min(m.max_length for m in members),
+        )
+        self.members = list(members)
+        self.coef = weights
+        self.intercept = bias
+        self.floor = floor
+
+    @classmethod
+    def from_file(cls, path: Path | str, members: Sequence[NLI]) -> StackedNLI:
+        """The stack a coefficients file describes, over ``members`` (built by the caller
+        from the file's ``members`` list, in that order)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(f"cannot read stacked NLI file {path}: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != STACKED_FORMAT:
+            raise ModelUnavailableError(f"{path} is not a {STACKED_FORMAT} file")
+        try:
+            return cls(
+                members,
+                data["coef"],
+                data["intercept"],
+                floor=float(data.get("floor", 1e-4)),
+                model_id=f"stacked:{path.name}",
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelUnavailableError(f"{path}: bad stack coefficients: {exc}") from exc
+
+    def features(self, member_probs: Sequence[FloatArray]) -> npt.NDArray[np.float64]:
+        """The stack's input: the members' clipped log-probabilities side by side."""
+        return np.hstack(
+            [np.log(np.clip(p.astype(np.float64), self.floor, 1.0)) for p in member_probs]
+        )
+
+    def combine(self, member_probs: Sequence[FloatArray]) -> FloatArray:
+        """Stacked probabilities from the members' ``(n, 3)`` outputs."""
+        logits = self.features(member_probs) @ self.coef + self.intercept
+        return softmax(logits.astype(np.float32))
+
+    def _load(self) -> None:
+        for member in self.members:
+            member.load()
+
+    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
+        return self.members[0]._token_offsets(text)
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        return self.relations(pairs)
+
+    def relations(
+        self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None
+    ) -> FloatArray:
+        self.load()
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        return self.combine([m.relations(pairs, batch_size) for m in self.members])
+
+    def __repr__(self) -> str:
+        return f"StackedNLI({', '.join(repr(m) for m in self.members)})"
