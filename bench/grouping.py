@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(json.dumps(evaluate(StoryOptions(), TOPIC_OPTIONS), indent=1))
 
 
-TOPIC_OPTIONS = StoryOptions(threshold=0.3, emb_weight=0.5, merge_threshold=0.45)
+TOPIC_OPTIONS = StoryOptions(threshold=0.3, emb_weight=0.5, name_share=0.7, merge_threshold=0.35)
 
 if __name__ == "__main__":
     sys.exit(main())
