@@ -76,6 +76,15 @@ def test_script_in_an_article_is_shown_as_text(analysed: Analysed) -> None:
             assert "&lt;script&gt;alert(" in response.text, name
 
 
+def test_report_markdown(analysed: Analysed) -> None:
+    response = analysed.client.get(f"/api/stories/{analysed.story_id}/report.md")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    report = analysed.client.get(f"/api/stories/{analysed.story_id}").json()
+    assert report["stories"][0]["title"] in response.text
+    assert analysed.client.get("/api/stories/story-none/report.md").status_code == 404
+
+
 def test_report_html_is_locked_down(analysed: Analysed) -> None:
     response = analysed.client.get(f"/api/stories/{analysed.story_id}/report.html")
     assert response.headers["content-type"].startswith("text/html")
@@ -119,9 +128,10 @@ def test_upload_form_runs_a_job(analysed: Analysed) -> None:
         ("files", (path.name, path.read_bytes(), "application/octet-stream"))
         for path in sorted((CORPUS / "varnbridge-tram-vote").iterdir())[:3]
     ]
+    pasted = "Eastline tram vote\n\nCouncillors in Varnbridge approved the Eastline tram line."
     response = client.post(
         "/analyze",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "text": pasted},
         files=files,
         headers={"Origin": BASE},
         follow_redirects=False,
@@ -135,7 +145,8 @@ def test_upload_form_runs_a_job(analysed: Analysed) -> None:
     assert "/stories/" in page.text
     report = client.get(f"/api/jobs/{job_id}/result").json()
     sources = {a["source"].split("#")[0] for a in report["articles"]}
-    assert sources <= {name for _field, (name, _data, _type) in files}
+    assert sources <= {name for _field, (name, _data, _type) in files} | {"pasted-4.txt"}
+    assert "pasted-4.txt" in sources
 
 
 def test_private_urls_are_not_fetched(

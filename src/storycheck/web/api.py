@@ -152,6 +152,7 @@ def story_out(row: StoryRow) -> StoryOut:
         links={
             "self": f"/api/stories/{row.id}",
             "html": f"/api/stories/{row.id}/report.html",
+            "markdown": f"/api/stories/{row.id}/report.md",
             "page": f"/stories/{row.id}",
         },
     )
@@ -406,6 +407,21 @@ async def story_report_html(story_id: str, request: Request, web: Web) -> Respon
     if item is None:
         item = await run_in_threadpool(story_html, web, story_id)
     return send_cached(request, item, "text/html", **{"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/stories/{story_id}/report.md", responses={200: {"content": {"text/markdown": {}}}})
+def story_report_markdown(story_id: str, web: Web) -> Response:
+    """The story's brief and findings as Markdown (for editors' tools)."""
+    from storycheck.report import render_markdown
+
+    body = web.db.story_body(story_id)
+    if body is None:
+        raise HTTPException(404, f"no story {story_id}")
+    return Response(
+        render_markdown(json.loads(body)),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{story_id}.md"'},
+    )
 
 
 # --- articles ------------------------------------------------------------------------------
