@@ -6,6 +6,7 @@ import http.server
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,12 +27,20 @@ Routes = dict[str, tuple[int, dict[str, str], bytes]]
 
 
 @pytest.fixture
-def http_server() -> Iterator[Callable[[Routes], str]]:
+def http_server() -> Iterator[Callable[..., str]]:
     """Start a real HTTP server on loopback serving ``routes``; returns its base URL."""
     servers: list[http.server.ThreadingHTTPServer] = []
 
-    def start(routes: Routes) -> str:
+    def start(routes: Routes, seen: list[dict[str, Any]] | None = None) -> str:
+        """Serve ``routes`` for GET and POST; POSTs are recorded in ``seen``."""
+
         class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if seen is not None:
+                    seen.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                self.do_GET()
+
             def do_GET(self) -> None:
                 status, headers, body = routes.get(self.path, (404, {}, b"not found"))
                 self.send_response(status)

@@ -83,6 +83,17 @@ class Output:
             self.err.print(message, markup=False)
 
 
+def _check_formats(out: Output, paths: Sequence[Path] | None) -> None:
+    """Refuse (exit 2) an output file whose suffix names no report format."""
+    from storycheck.report.files import format_of
+
+    for path in paths or []:
+        try:
+            format_of(path)
+        except ValueError as exc:
+            _usage(out, f"{path}: {exc}")
+
+
 def _usage(out: Output, message: str) -> None:
     out.err.print(f"storycheck: {message}", markup=False)
     raise typer.Exit(2)
@@ -112,6 +123,9 @@ AllowPrivateOpt = Annotated[
     typer.Option("--allow-private", help="Allow fetching from private/loopback addresses."),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input fails.")]
+NliOpt = Annotated[str | None, typer.Option("--nli", help="NLI model name (see `models list`).")]
+EmbedderOpt = Annotated[str | None, typer.Option("--embedder", help="Embedding model name.")]
+OpenOpt = Annotated[bool, typer.Option("--open", help="Open the written HTML/Markdown report.")]
 
 
 def _output(json_: bool, quiet: bool, verbose: bool) -> Output:
@@ -290,9 +304,7 @@ def analyze(
             "suffix. Repeat for several.",
         ),
     ] = None,
-    open_: Annotated[
-        bool, typer.Option("--open", help="Open the written HTML/Markdown report.")
-    ] = False,
+    open_: OpenOpt = False,
     length: Annotated[
         str, typer.Option("--length", help="Brief length: short, standard or long.")
     ] = "standard",
@@ -323,12 +335,8 @@ def analyze(
     ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to the store.")] = True,
     allow_private: AllowPrivateOpt = False,
-    nli: Annotated[
-        str | None, typer.Option("--nli", help="NLI model name (see `models list`).")
-    ] = None,
-    embedder: Annotated[
-        str | None, typer.Option("--embedder", help="Embedding model name.")
-    ] = None,
+    nli: NliOpt = None,
+    embedder: EmbedderOpt = None,
     strict: StrictOpt = False,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -354,11 +362,7 @@ def analyze(
             _usage(out, "--writer llm needs --llm-url and --llm-model")
         assert llm_url is not None and llm_model is not None
         llm = LLMOptions(url=llm_url, model=llm_model)
-    for path in report_files or []:
-        try:
-            format_of(path)
-        except ValueError as exc:
-            _usage(out, f"{path}: {exc}")
+    _check_formats(out, report_files)
     options = AnalyzeOptions(
         ingest=IngestOptions(allow_private=allow_private),
         nli=nli,
@@ -427,14 +431,10 @@ def audit(
         list[Path] | None,
         typer.Option("--output", "-o", help="Write the audit to .json, .md or .html."),
     ] = None,
-    open_: Annotated[bool, typer.Option("--open", help="Open the written report.")] = False,
+    open_: OpenOpt = False,
     allow_private: AllowPrivateOpt = False,
-    nli: Annotated[
-        str | None, typer.Option("--nli", help="NLI model name (see `models list`).")
-    ] = None,
-    embedder: Annotated[
-        str | None, typer.Option("--embedder", help="Embedding model name.")
-    ] = None,
+    nli: NliOpt = None,
+    embedder: EmbedderOpt = None,
     strict: StrictOpt = False,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -448,11 +448,7 @@ def audit(
     from storycheck.verify.audit import audit_draft
 
     out = _output(json_, quiet, verbose)
-    for path in report_files or []:
-        try:
-            format_of(path)
-        except ValueError as exc:
-            _usage(out, f"{path}: {exc}")
+    _check_formats(out, report_files)
     options = IngestOptions(allow_private=allow_private)
     with _status(out, "reading…"):
         ingestor = Ingestor(options, None)

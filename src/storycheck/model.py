@@ -390,6 +390,63 @@ class Brief:
         return 0
 
 
+class Verdict(enum.StrEnum):
+    """Audit verdict for one sentence of a draft."""
+
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvidence:
+    """A source passage that supports or contradicts a draft sentence."""
+
+    article_id: str
+    outlet: str
+    text: str
+    relation: str  # entails | contradicts
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSentence:
+    """One audited sentence of a draft: its verdict, score, reason and evidence."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    verdict: Verdict
+    score: float
+    reason: str = ""
+    evidence: tuple[AuditEvidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """A draft checked sentence by sentence against sources (``check``: the cross-check of
+    draft + sources that the structured verdicts came from)."""
+
+    draft: Article
+    sources: tuple[Article, ...]
+    sentences: tuple[AuditSentence, ...]
+    check: StoryCheck | None = field(default=None, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        out = {v.value: 0 for v in Verdict}
+        for s in self.sentences:
+            out[s.verdict.value] += 1
+        return out
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (
+            f"{len(self.sentences)} sentences: {c['supported']} supported, "
+            f"{c['contradicted']} contradicted, {c['not_found']} not found in the sources"
+        )
+
+
 # --- serialisation -------------------------------------------------------------------
 
 

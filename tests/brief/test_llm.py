@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,41 +35,21 @@ ARTICLES = {
 
 
 @pytest.fixture
-def chat_server() -> Iterator[Callable[[int, dict[str, Any]], tuple[str, list[dict[str, Any]]]]]:
-    servers: list[http.server.ThreadingHTTPServer] = []
+def chat_server(
+    http_server: Callable[..., str],
+) -> Callable[[int, dict[str, Any]], tuple[str, list[dict[str, Any]]]]:
+    """An OpenAI-style chat endpoint (conftest's loopback server) that records requests."""
 
     def start(status: int, answer: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-        seen: list[dict[str, Any]] = []
+        raw: list[dict[str, Any]] = []
+        body = json.dumps(answer).encode()
+        url = http_server(
+            {"/v1/chat/completions": (status, {"Content-Type": "application/json"}, body)}, raw
+        )
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                seen.append(
-                    {
-                        "path": self.path,
-                        "auth": self.headers.get("Authorization"),
-                        "body": json.loads(self.rfile.read(length)),
-                    }
-                )
-                body = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        return f"{url}/v1", raw
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}/v1", seen
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 def _completion(text: str) -> dict[str, Any]:
@@ -116,9 +94,10 @@ def test_llm_writer_keeps_supported_sentences_and_drops_invented_ones(
     assert all(len(s.citations) >= 2 and all(x >= 0.5 for x in s.support) for s in what)
     # the request: chat completions, the key from the environment, only verified facts
     assert seen[0]["path"] == "/v1/chat/completions"
-    assert seen[0]["auth"] == "Bearer test-key"
-    prompt = seen[0]["body"]["messages"][-1]["content"]
-    assert "Verified facts" in prompt and seen[0]["body"]["model"] == "fake-model"
+    assert seen[0]["headers"]["Authorization"] == "Bearer test-key"
+    request = json.loads(seen[0]["body"])
+    prompt = request["messages"][-1]["content"]
+    assert "Verified facts" in prompt and request["model"] == "fake-model"
 
 
 def test_llm_failure_falls_back_to_the_extractive_brief(tmp_path: Path, chat_server: Any) -> None:

@@ -8,9 +8,9 @@ from html import escape
 from typing import Any
 
 from storycheck import __version__
+from storycheck.model import AuditResult
 from storycheck.report.html import CSS
 from storycheck.report.jsonreport import article_summary
-from storycheck.verify.audit import AuditResult
 
 AUDIT_SCHEMA_ID = "storycheck.audit/1"
 _STYLE = {"supported": "corroborated", "contradicted": "contradicted", "not_found": "mixed"}

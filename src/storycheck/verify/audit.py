@@ -10,62 +10,26 @@ on the draft plus the sources, so the same rules judge a draft as judge any arti
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from storycheck.model import Article, ClaimKind, ClaimStatus, FindingSide, Story, StoryCheck
+from storycheck.model import (
+    Article,
+    AuditEvidence,
+    AuditResult,
+    AuditSentence,
+    ClaimKind,
+    ClaimStatus,
+    FindingSide,
+    Story,
+    StoryCheck,
+    Verdict,
+)
 from storycheck.models import NLI, Embedder, Parser
 from storycheck.verify.crosscheck import VerifyOptions, cross_check
 from storycheck.verify.support import SupportIndex, coverage
 
-
-class Verdict(enum.StrEnum):
-    SUPPORTED = "supported"
-    CONTRADICTED = "contradicted"
-    NOT_FOUND = "not_found"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvidence:
-    article_id: str
-    outlet: str
-    text: str
-    relation: str  # entails | contradicts
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class AuditSentence:
-    index: int
-    start: int
-    end: int
-    text: str
-    verdict: Verdict
-    score: float
-    reason: str = ""
-    evidence: tuple[AuditEvidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditResult:
-    draft: Article
-    sources: tuple[Article, ...]
-    sentences: tuple[AuditSentence, ...]
-    check: StoryCheck | None = field(default=None, repr=False)
-
-    def counts(self) -> dict[str, int]:
-        out = {v.value: 0 for v in Verdict}
-        for s in self.sentences:
-            out[s.verdict.value] += 1
-        return out
-
-    def summary(self) -> str:
-        c = self.counts()
-        return (
-            f"{len(self.sentences)} sentences: {c['supported']} supported, "
-            f"{c['contradicted']} contradicted, {c['not_found']} not found in the sources"
-        )
+__all__ = ["AuditOptions", "AuditResult", "AuditSentence", "Verdict", "audit_draft"]
 
 
 @dataclass(frozen=True, slots=True)
