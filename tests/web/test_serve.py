@@ -64,4 +64,5 @@ def test_serve_starts_and_stops(tmp_path: Path) -> None:
             server.wait()
     assert (tmp_path / "web-jobs.sqlite3").exists()
     assert server.stderr is not None
-    assert "serving on http://127.0.0.1" in server.stderr.read().decode()
+    with server.stderr:
+        assert "serving on http://127.0.0.1" in server.stderr.read().decode()

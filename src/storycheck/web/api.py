@@ -272,6 +272,9 @@ async def post_upload(
     except InputRejectedError as exc:
         shutil.rmtree(writer.directory, ignore_errors=True)
         raise rejected(exc) from None
+    finally:
+        for upload in uploads:
+            await upload.close()
     return accepted(web, job)
 
 

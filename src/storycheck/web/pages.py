@@ -97,6 +97,7 @@ async def analyze_form(request: Request, web: Web) -> Response:
         job = submit_analysis(web, job_id, writer)
     except InputRejectedError as exc:
         shutil.rmtree(writer.directory, ignore_errors=True)
+        await form.close()
         return page(
             web,
             request,
@@ -108,6 +109,7 @@ async def analyze_form(request: Request, web: Web) -> Response:
             text=text,
             urls=urls,
         )
+    await form.close()
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
