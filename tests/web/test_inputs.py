@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,17 @@ def test_writer_limits(tmp_path: Path) -> None:
 def test_writer_needs_something(tmp_path: Path) -> None:
     with pytest.raises(InputRejectedError):
         InputWriter(tmp_path / "j", max_file_bytes=10, max_files=1).done()
+
+
+def test_json_articles_one_file_each(tmp_path: Path) -> None:
+    writer = InputWriter(tmp_path / "j", max_file_bytes=10_000, max_files=5)
+    names = writer.add_articles(
+        [
+            {"text": "A.", "url": "https://www.example.org/story/1"},
+            {"text": "B.", "outlet": "The Courier", "url": "https://example.net/x"},
+            {"text": "C."},
+        ]
+    )
+    assert names == ["article-1.json", "article-2.json", "article-3.json"]
+    written = [json.loads((tmp_path / "j" / n).read_text()) for n in names]
+    assert [w.get("outlet") for w in written] == ["example.org", "The Courier", None]

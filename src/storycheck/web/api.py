@@ -170,12 +170,12 @@ def accepted(web: WebState, job: Job) -> JSONResponse:
 # --- starting jobs -------------------------------------------------------------------------
 
 
-def new_writer(web: WebState) -> tuple[str, InputWriter]:
+def new_writer(web: WebState, max_files: int | None = None) -> tuple[str, InputWriter]:
     job_id = new_job_id()
     writer = InputWriter(
         web.settings.uploads_dir / job_id,
         max_file_bytes=web.settings.max_file_bytes,
-        max_files=web.settings.max_files,
+        max_files=max_files or web.settings.max_files,
     )
     return job_id, writer
 
@@ -219,7 +219,7 @@ def post_articles(body: AnalyzeIn, web: Web) -> JSONResponse:
     settings = web.settings
     if len(body.articles) > settings.max_articles:
         raise HTTPException(413, f"request: too many articles (at most {settings.max_articles})")
-    job_id, writer = new_writer(web)
+    job_id, writer = new_writer(web, max_files=settings.max_articles)
 
     def fill() -> None:
         if body.articles:

@@ -207,10 +207,22 @@ class InputWriter:
         """One pasted article as a text file (first line as title, header lines read)."""
         return self.add_file(f"{stem}-{len(self.files) + 1}.txt", text.encode("utf-8"))
 
-    def add_articles(self, articles: Sequence[Mapping[str, Any]]) -> str:
-        """Article objects (title, outlet, published, author, url, text) as one JSON file."""
-        data = json.dumps({"articles": list(articles)}, ensure_ascii=False).encode("utf-8")
-        return self.add_file("articles.json", data, "application/json")
+    def add_articles(self, articles: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Article objects (title, outlet, published, author, url, text), one JSON file each.
+
+        An article without an outlet is named after its URL's host, if it has a URL, so
+        that it is not shown under its file name.
+        """
+        names = []
+        for n, article in enumerate(articles, start=1):
+            item = dict(article)
+            if not item.get("outlet") and item.get("url"):
+                host = (urlsplit(str(item["url"])).hostname or "").removeprefix("www.")
+                if host:
+                    item["outlet"] = host
+            data = json.dumps(item, ensure_ascii=False).encode("utf-8")
+            names.append(self.add_file(f"article-{n}.json", data, "application/json"))
+        return names
 
     def add_urls(self, urls: Iterable[str], max_urls: int) -> None:
         for url in urls:
