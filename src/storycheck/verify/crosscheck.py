@@ -134,13 +134,26 @@ def cross_check(
         floor=opts.min_similarity,
     )
     say("checking entailment")
-    probs = relations(
-        nli,
-        [
-            (_sentence(by_id, checkable[p.j]), checkable[p.i].standalone or checkable[p.i].text)
-            for p in pairs
-        ],
-    )
+    # a pair that shares too little to support and is too far apart to contradict cannot
+    # change any verdict: it is neutral without asking the model
+    ask = [
+        n
+        for n, p in enumerate(pairs)
+        if p.similarity >= min(opts.contradict_similarity, opts.statement_similarity)
+        or _same_ground(checkable[p.i], checkable[p.j], _sentence(by_id, checkable[p.j]), opts)
+    ]
+    probs = np.tile(_NEUTRAL, (len(pairs), 1))
+    if ask:
+        probs[ask] = relations(
+            nli,
+            [
+                (
+                    _sentence(by_id, checkable[pairs[n].j]),
+                    checkable[pairs[n].i].standalone or checkable[pairs[n].i].text,
+                )
+                for n in ask
+            ],
+        )
     say("structured checks")
     similarity = _pair_similarity(embedder)
     conflicts: list[Conflict] = [
@@ -210,6 +223,7 @@ def _confirm_contradictions(
 
 
 _SAME = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+_NEUTRAL = np.array([0.0, 1.0, 0.0], dtype=np.float32)
 
 
 def relations(nli: NLI, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
