@@ -42,7 +42,7 @@ from storycheck.verify import VerifyOptions
 from storycheck.verify.grounding import Grounder
 
 #: Pairs per set under ``--fast`` (spread over the held-out pairs, label mix kept).
-FAST = {"climatefever": 400, "factcheckgpt": 250}
+FAST = {"climatefever": 200, "factcheckgpt": 100}
 
 
 def load(name: str, data: Path = SHARED_DATA) -> list[tuple[str, str, bool]]:

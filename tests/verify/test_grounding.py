@@ -8,11 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from storycheck.models import NLI, ModelUnavailableError, get_nli
+from storycheck.models import NLI, ModelUnavailableError, get_nli, is_available
 from storycheck.verify.grounding import (
+    GROUNDING_NLI,
     Grounder,
     closest_windows,
     content_words,
+    default_grounding_nli,
     source_sentences,
     source_windows,
 )
@@ -176,3 +178,19 @@ def test_top_k_limits_the_windows_sent_to_the_model(nli: NLI) -> None:
     assert any("mill" in premise for premise, _ in recording.calls[0])
     full = Grounder(nli, window=1, stride=1, top_k=None).scores([(source, claim)])
     assert scores[0, 0] == pytest.approx(float(full[0, 0]), abs=1e-5)
+
+
+def test_default_model_follows_a_configured_nli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("STORYCHECK_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("STORYCHECK_NLI", "news-nli")
+    try:
+        assert default_grounding_nli() is get_nli("news-nli")
+    except ModelUnavailableError as exc:
+        pytest.skip(str(exc))
+    monkeypatch.delenv("STORYCHECK_NLI")
+    if is_available(GROUNDING_NLI)[0]:
+        assert default_grounding_nli() is get_nli(GROUNDING_NLI)
+    else:
+        assert default_grounding_nli() is get_nli()
