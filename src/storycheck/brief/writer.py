@@ -36,7 +36,7 @@ from storycheck.model import (
 from storycheck.models import NLI, Embedder
 from storycheck.verify.checks import is_named
 from storycheck.verify.groups import claim_groups
-from storycheck.verify.support import SupportIndex, coverage
+from storycheck.verify.support import SupportIndex, common_ground
 
 Length = Literal["short", "standard", "long"]
 
@@ -291,7 +291,7 @@ class BriefWriter:
             check.articles,
             embedder=self.embedder,
             nli=self.nli,
-            prefilter=lambda hypothesis, passage: coverage(hypothesis, passage) >= need,
+            prefilter=lambda hypothesis, passage: common_ground(hypothesis, passage, need),
         )
 
     def write(self, check: StoryCheck, index: SupportIndex | None = None) -> Brief:
@@ -353,7 +353,7 @@ class BriefWriter:
             good = [
                 (a, s, e)
                 for a, s, e in zip(cand.articles, support, passages, strict=True)
-                if s >= self.options.support and coverage(cand.text, e) >= self.options.coverage
+                if s >= self.options.support and common_ground(cand.text, e, self.options.coverage)
             ]
             if len(good) < self.options.min_sources:
                 dropped += 1

@@ -27,7 +27,7 @@ from storycheck.model import (
 )
 from storycheck.models import NLI, Embedder, Parser
 from storycheck.verify.crosscheck import VerifyOptions, cross_check
-from storycheck.verify.support import SupportIndex, coverage
+from storycheck.verify.support import SupportIndex, common_ground
 
 __all__ = ["AuditOptions", "AuditResult", "AuditSentence", "Verdict", "audit_draft"]
 
@@ -83,7 +83,7 @@ def audit_draft(
         embedder=embedder,
         nli=nli,
         top=2,
-        prefilter=lambda h, p: coverage(h, p) >= opts.coverage,
+        prefilter=lambda h, p: common_ground(h, p, opts.coverage),
     )
     wanted = [(n, s) for n, s in enumerate(draft.sentences) if _checkable(s.text, opts.min_words)]
     say("looking for evidence")

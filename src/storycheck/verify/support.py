@@ -31,7 +31,14 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", folded).strip(" .")
 
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d.,]*")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]+|\d[\d.,]*")
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -45,14 +52,37 @@ _STOP = frozenset(
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-cased content words, cut to a 5-letter stem so inflections still match."""
+    """Lower-cased content words cut to a 5-letter stem (a plural "s" dropped first) so
+    inflections still match; figures kept whole, small number words as digits ("five-hour"
+    and "5 hours" share "5" and "hour")."""
     out: set[str] = set()
     for token in _TOKEN.findall(text):
         word = token.lower().replace("’", "'").removesuffix("'s")
+        if word[0].isdigit():
+            out.add(word.rstrip(".,").replace(",", ""))
+            continue
+        if word in _NUMBER_WORDS:
+            out.add(_NUMBER_WORDS[word])
+            continue
         if word in _STOP or len(word) < 3:
             continue
-        out.add(word.replace(",", "") if word[0].isdigit() else word[:5])
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.add(word[:5])
     return out
+
+
+def shares_figure(sentence: str, passage: str) -> bool:
+    """Do both mention the same figure (digits or a small number word)?"""
+    mine = {w for w in content_words(sentence) if w[0].isdigit()}
+    return bool(mine & content_words(passage))
+
+
+def common_ground(sentence: str, passage: str, need: float) -> bool:
+    """Worth asking the NLI model: enough shared content words, or a shared figure and
+    half of that."""
+    share = coverage(sentence, passage)
+    return share >= need or (share >= need / 2 and shares_figure(sentence, passage))
 
 
 def coverage(sentence: str, passage: str) -> float:
