@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.common import balanced_accuracy, best_threshold, precision_recall, roc_auc, spread
 from bench.gate import Check, compare, load_floors, lookup
 from bench.run import available, parse_output, supports_fast
 
@@ -117,3 +118,15 @@ def test_parse_output_takes_the_json_object() -> None:
     assert parse_output("") is None
     assert parse_output("[1, 2]") is None
     assert parse_output("not json") is None
+
+
+def test_metrics_on_small_cases() -> None:
+    gold = [True, True, False, False]
+    assert roc_auc(gold, [0.9, 0.8, 0.1, 0.2]) == pytest.approx(1.0)
+    assert roc_auc(gold, [0.1, 0.2, 0.9, 0.8]) == pytest.approx(0.0)
+    assert roc_auc(gold, [0.5, 0.5, 0.5, 0.5]) == pytest.approx(0.5)
+    assert roc_auc(gold, [0.9, 0.5, 0.5, 0.1]) == pytest.approx(0.875)
+    assert balanced_accuracy(gold, [True, False, False, False]) == pytest.approx(0.75)
+    assert best_threshold(gold, [0.9, 0.8, 0.1, 0.2]) == pytest.approx(0.5)
+    assert precision_recall(gold, [True, False, True, False])["precision"] == 0.5
+    assert spread(list(range(10)), 3) == [0, 3, 6]
