@@ -80,7 +80,7 @@ def test_quiet_prints_no_summary(corpus: Path) -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["ingest"], ["ls"], ["show"]):
+    for args in ([], ["ingest"], ["ls"], ["show"], ["analyze"], ["audit"]):
         res = run(*args, "--help")
         assert res.returncode == 0 and "Usage" in res.stdout
 
@@ -92,3 +92,50 @@ def test_unusable_store_file(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert "not a usable storycheck store" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+SOURCES = {
+    "a.txt": (
+        "Depot fire\nBy Ana Lima | Coast Wire\n\nFirefighters battled a blaze at the Northgate "
+        "depot for five hours on Tuesday, officials said. About 300 homes were evacuated."
+    ),
+    "b.txt": (
+        "Northgate blaze\nBy Tom Reyes | Harbour News\n\nA fire at the Northgate depot burned "
+        "for five hours on Tuesday. About 300 homes were evacuated as a precaution."
+    ),
+}
+DRAFT = (
+    "Northgate depot fire\n\nA fire at the Northgate depot burned for five hours on Tuesday. "
+    "“We have never seen anything like it,” said fire chief Mara Olsen. "
+    "The depot will be demolished next spring, the owners announced."
+)
+
+
+def test_analyze_writes_reports_by_suffix_and_audit(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in SOURCES.items():
+        (src / name).write_text(text, encoding="utf-8")
+    html, md = tmp_path / "r.html", tmp_path / "r.md"
+    res = run("analyze", str(src), "-o", str(html), "-o", str(md), "--length", "short", "-q")
+    if res.returncode == 2 and "model" in res.stderr.lower():
+        pytest.skip(res.stderr)
+    assert res.returncode == 0, res.stderr
+    assert html.read_text().startswith("<!doctype html>") and "## Sources" in md.read_text()
+    bad = run("analyze", str(src), "-o", str(tmp_path / "r.pdf"))
+    assert bad.returncode == 2 and "unknown report format" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    res = run("audit", str(draft), "--against", str(src), "--json", "-o", str(tmp_path / "a.html"))
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["schema"] == "storycheck.audit/1"
+    verdicts = {s["text"][:20]: s["verdict"] for s in doc["sentences"]}
+    assert verdicts["A fire at the Northg"] == "supported"
+    assert verdicts["“We have never seen "] == "not_found"
+    assert verdicts["The depot will be de"] == "not_found"
+    assert doc["summary"]["supported"] == 1 and doc["summary"]["not_found"] == 2
+    assert (tmp_path / "a.html").read_text().startswith("<!doctype html>")
+    missing = run("audit", str(tmp_path / "nope.txt"), "--against", str(src))
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr
