@@ -761,12 +761,44 @@ def phenomenon(kind: str) -> str:
     return kind if kind == "agent_patient" else kind.split("_")[0]
 
 
-def generate(groups: int, seed: int) -> list[dict[str, str]]:
+# unrelated sentences put around some premises, so the fitted models see paragraph
+# premises where most sentences say nothing about the hypothesis; their names and places
+# are drawn from pools no template uses, so they cannot change a label
+FILLER_PLACES = ("Aldermoor", "Vesna Bay", "Quillon", "Stormhaven", "Larkfield", "Ombria")
+FILLER_PEOPLE = ("Rosa Ibarra", "Ken Holloway", "Dana Whitcombe", "Ilse Maurer", "Obi Nwosu")
+FILLER = (
+    "Heavy rain is forecast for {place} over the weekend.",
+    "The museum in {place} reopened to visitors after a two-year renovation.",
+    "{person}, a local historian, has written a book about the port of {place}.",
+    "Tickets for the summer music festival in {place} sold out within hours.",
+    "A new cycle lane linking {place} with the coast opened last spring.",
+    "The football club of {place} won its third match in a row on Saturday.",
+    "Schools in {place} will close a week early for the holidays.",
+    "{person} was named head of the chamber orchestra of {place} last year.",
+)
+
+
+def distract(premise: str, rng: random.Random) -> tuple[str, int]:
+    """The premise with one or two unrelated sentences before and/or after it."""
+    n = rng.choice((1, 2))
+    fill = [
+        rng.choice(FILLER).format(place=rng.choice(FILLER_PLACES), person=rng.choice(FILLER_PEOPLE))
+        for _ in range(n)
+    ]
+    if n == 2:
+        return f"{fill[0]} {premise} {fill[1]}", n
+    return (f"{fill[0]} {premise}" if rng.random() < 0.5 else f"{premise} {fill[0]}"), n
+
+
+def generate(groups: int, seed: int, distractor_share: float = 0.0) -> list[dict[str, object]]:
+    """``groups`` premises x 3 hypotheses; ``distractor_share`` of the premises get unrelated
+    sentences around them (a separate random stream: the pairs themselves do not change)."""
     rng = random.Random(seed)
+    drng = random.Random(seed + 1)
     g = Gen(rng)
     names = list(GENERATORS)
     weights = [GENERATORS[n][1] for n in names]
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, object]] = []
     seen: set[str] = set()
     k = 0
     while k < groups:
@@ -776,6 +808,9 @@ def generate(groups: int, seed: int) -> list[dict[str, str]]:
             continue
         seen.add(prem)
         k += 1
+        fillers = 0
+        if drng.random() < distractor_share:
+            prem, fillers = distract(prem, drng)
         for label, hyp in (("entailment", ent), ("neutral", neu), ("contradiction", con)):
             rows.append(
                 {
@@ -786,6 +821,7 @@ def generate(groups: int, seed: int) -> list[dict[str, str]]:
                     "label": label,
                     "phenomenon": phenomenon(kind),
                     "template": kind,
+                    "distractors": fillers,
                     "split": "train",
                 }
             )
@@ -796,9 +832,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--groups", type=int, default=1200)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument(
+        "--distractor-share", type=float, default=0.0, help="premises with unrelated sentences"
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    rows = generate(args.groups, args.seed)
+    rows = generate(args.groups, args.seed, args.distractor_share)
     args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} pairs -> {args.out}")
 
