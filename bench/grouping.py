@@ -189,7 +189,14 @@ def evaluate(options: StoryOptions, topic_options: StoryOptions) -> dict[str, An
 
 
 def _asdict(options: StoryOptions) -> dict[str, Any]:
-    keys = ("threshold", "emb_weight", "name_share", "link_weight", "merge_threshold")
+    keys = (
+        "threshold",
+        "emb_weight",
+        "name_share",
+        "link_weight",
+        "merge_threshold",
+        "min_name_overlap",
+    )
     return {k: getattr(options, k) for k in keys}
 
 
@@ -198,9 +205,10 @@ def tune() -> dict[str, Any]:
     data = _data(tune=True)
     grid = {
         "threshold": [0.3, 0.35, 0.4, 0.45, 0.5],
-        "emb_weight": [0.3, 0.5, 0.7],
+        "emb_weight": [0.3, 0.5],
         "name_share": [0.3, 0.5, 0.7],
-        "merge_threshold": [0.35, 0.45, 0.55],
+        "merge_threshold": [0.35, 0.45],
+        "min_name_overlap": [0.0, 0.05, 0.1],
     }
     rows = []
     for values in itertools.product(*grid.values()):
@@ -237,7 +245,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(json.dumps(evaluate(StoryOptions(), TOPIC_OPTIONS), indent=1))
 
 
-TOPIC_OPTIONS = StoryOptions(threshold=0.3, emb_weight=0.5, name_share=0.7, merge_threshold=0.35)
+TOPIC_OPTIONS = StoryOptions(
+    threshold=0.3, emb_weight=0.5, name_share=0.7, merge_threshold=0.35, min_name_overlap=0.0
+)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -44,7 +44,7 @@ FloatArray = npt.NDArray[np.float32]
 class StoryOptions:
     """Clustering parameters (defaults tuned on ECB+ train topics and NeuS val; see docs)."""
 
-    threshold: float = 0.45
+    threshold: float = 0.4
     emb_weight: float = 0.5
     link_weight: float = 0.5
     candidate_floor: float = 0.3
@@ -60,7 +60,8 @@ class StoryOptions:
     expansion_search: int = 64
     keywords: int = 6
     idf_prior: float = 50.0
-    name_share: float = 0.5
+    name_share: float = 0.3
+    min_name_overlap: float = 0.1
     final_merge_rounds: int = 3
 
 
@@ -277,6 +278,8 @@ class StoryClusterer:
         n_cov = self._coverage(names, story)
         if n_cov is None:
             return w_cov or 0.0
+        if n_cov < self.opts.min_name_overlap:
+            return -1.0  # names and numbers, but none of the story's: another event
         if w_cov is None:
             return n_cov
         share = self.opts.name_share
