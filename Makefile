@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo test lint typecheck unit gate bench clean
 
 setup: $(VENV)/.installed
 
@@ -29,12 +29,15 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
 
-test: lint typecheck unit
+# The quality gate: fast benchmarks on ../shared/data against bench/baseline.json
+# (exits 0 with a message when the data is absent).
+gate: setup
+	$(PY) -m bench.gate
+
+test: lint typecheck unit gate
 
 bench: setup
-	$(PY) -m bench.ingest
-	$(PY) -m bench.extraction
-	$(PY) -m bench.models
+	$(PY) -m bench.run --all
 
 clean:
 	rm -rf $(VENV) .storycheck .mypy_cache .pytest_cache .ruff_cache

@@ -3,7 +3,8 @@
 Run: ``python -m bench.gate`` (``make gate``; ``.ci/run`` runs it through ``make test``).
 ``bench/baseline.json`` pins a floor for each key figure, addressed by a dotted path into
 a benchmark's JSON (``"grounding": {"sets.wice.balanced_accuracy": 0.55}``). The gate
-runs ``python -m bench.<name> --fast`` for each benchmark that has floors, compares, prints
+runs ``python -m bench.<name> --fast`` (the whole benchmark if it has no ``--fast``, e.g.
+grouping, which takes seconds) for each benchmark that has floors, compares, prints
 one line per figure and exits 1 if any figure is below its floor, missing, or its
 benchmark failed. When ``../shared/data`` is absent it prints why and exits 0 (users and
 forks have no data; the figures cannot be measured there).
