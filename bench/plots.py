@@ -51,7 +51,7 @@ def plot_grounding(result: Mapping[str, Any], out: Path) -> Path:
     sets = result["sets"]
     panels = [
         ("wice", "balanced_accuracy", "WiCE test: balanced accuracy"),
-        ("frank", "balanced_accuracy_dev_threshold", "FRANK test: balanced accuracy"),
+        ("frank", "balanced_accuracy", "FRANK test: balanced accuracy"),
         ("qags-c", "roc_auc", "QAGS-C: ROC-AUC"),
         ("qags-x", "roc_auc", "QAGS-X: ROC-AUC"),
     ]
@@ -61,7 +61,7 @@ def plot_grounding(result: Mapping[str, Any], out: Path) -> Path:
     for ax, (name, key, title) in zip(axes, panels, strict=True):
         data = sets[name]
         value = data.get(key, data.get("balanced_accuracy"))
-        rows = [(f"storycheck ({result['nli']})"[:48], float(value), True)]
+        rows = [("storycheck", float(value), True)]
         rows += [
             (k, float(v), False) for k, v in data.get("published", {}).items() if k != "metric"
         ]
@@ -127,10 +127,65 @@ def plot_extraction(result: Mapping[str, Any], out: Path) -> Path:
     return path
 
 
+def plot_grouping(result: Mapping[str, Any], out: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    ecb = result.get("ecbplus_test_36_45", {})
+    rows: list[tuple[str, float, bool]] = []
+    if ecb:
+        rows.append(("storycheck, ECB+ event", float(ecb["event"]["f1"]), True))
+        rows.append(("TF-IDF + agglomerative, ECB+ event (0.857-0.870)", 0.870, False))
+        best_topic = max(
+            float(ecb["topic"]["f1"]), float(ecb.get("topic_operating_point", {}).get("f1", 0))
+        )
+        rows.append(("storycheck, ECB+ topic", best_topic, True))
+        rows.append(("TF-IDF + agglomerative, ECB+ topic", 0.952, False))
+    if "neus_test" in result:
+        rows.append(("storycheck, NeuS stories", float(result["neus_test"]["f1"]), True))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.2))
+    _bars(ax, rows, "Story grouping: B³-F1 (ECB+ topics 36-45, NeuS test)", "B³-F1", lo=0.5)
+    fig.tight_layout()
+    path = out / "grouping.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_brief(result: Mapping[str, Any], out: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    systems = dict(result["rouge"])
+    names = list(systems)
+    metrics = ("rouge1", "rouge2", "rougeL")
+    fig, ax = plt.subplots(figsize=(7, 3))
+    width = 0.8 / len(names)
+    others = iter((THEIRS, "#1b9e77", "#999999", "#e7298a"))
+    for n, name in enumerate(names):
+        ax.bar(
+            [m + n * width for m in range(len(metrics))],
+            [systems[name][k] for k in metrics],
+            width,
+            label=name,
+            color=OURS if name == "storycheck" else next(others, "#666666"),
+        )
+    ax.set_xticks([m + 0.4 - width / 2 for m in range(len(metrics))], metrics)
+    ax.set_title(f"NeuS {result.get('split', 'test')}: ROUGE ({result.get('stories')} stories)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out / "brief.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plot_resources(combined: Mapping[str, Any], out: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    records = {k: v for k, v in combined.get("benchmarks", {}).items() if v.get("result")}
+    records = {
+        k: v
+        for k, v in combined.get("benchmarks", {}).items()
+        if v.get("result") and v.get("wall_s") is not None
+    }
     names = list(records)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 0.35 * len(names) + 1.5))
     left.barh(names, [records[n]["wall_s"] for n in names], color=THEIRS)
@@ -166,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("grounding", plot_grounding),
         ("contradiction", plot_contradiction),
         ("extraction", plot_extraction),
+        ("grouping", plot_grouping),
+        ("brief", plot_brief),
     ):
         result = _result(combined, name)
         if result is not None:
