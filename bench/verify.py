@@ -11,7 +11,8 @@ paraphrase, a few conflicts, many single-source details.
 For each size the whole cross-check (parse → claims → embeddings → candidate pairs → NLI →
 structured checks → verdicts → scores) runs with the default models, and the benchmark
 reports wall time per stage, claims/s, NLI pairs (and pairs/s), and the fitted log–log
-growth exponent of total time against article count (1.0 = linear; n·log n over this
+growth exponent of total time (wall, and CPU time of the process, which other jobs on the
+machine do not inflate) against article count (1.0 = linear; n·log n over this
 range fits ≈ 1.1). Target from the issue: a 30-article story in < 20 s on this machine.
 Accuracy of the NLI + rules relation classifier on the labelled news NLI set is
 ``python -m bench.nli`` (reported beside this in docs/benchmarks.md).
@@ -196,6 +197,7 @@ def run(n: int, parser: Any, embedder: Any, nli: NLI) -> dict[str, Any]:
         last[0], last[1] = now, message
 
     t0 = time.perf_counter()
+    c0 = time.process_time()
     check = cross_check(
         articles,
         Story(id=f"bench-{n}", title="bench", article_ids=()),
@@ -206,11 +208,13 @@ def run(n: int, parser: Any, embedder: Any, nli: NLI) -> dict[str, Any]:
     )
     progress("end")
     total = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     stages.pop("start", None)
     checkable = [c for c in check.claims if c.status is not ClaimStatus.UNCHECKED]
     return {
         "articles": n,
         "seconds": round(total, 2),
+        "cpu_seconds": round(cpu, 2),
         "claims": len(checkable),
         "claims_per_s": round(len(checkable) / total, 1),
         "nli_pairs": counting.pairs,
@@ -239,11 +243,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     xs = np.log([r["articles"] for r in runs])
     ys = np.log([r["seconds"] for r in runs])
     exponent = float(np.polyfit(xs, ys, 1)[0]) if len(runs) >= 2 else None
+    cpu_ys = np.log([max(r["cpu_seconds"], 1e-3) for r in runs])
+    cpu_exponent = float(np.polyfit(xs, cpu_ys, 1)[0]) if len(runs) >= 2 else None
     thirty = next((r for r in runs if r["articles"] == 30), None)
     result = {
         "benchmark": "verify",
         "runs": runs,
         "growth_exponent": round(exponent, 3) if exponent is not None else None,
+        # CPU time of this process (all its threads): robust to other load on the machine
+        "growth_exponent_cpu": round(cpu_exponent, 3) if cpu_exponent is not None else None,
         "thirty_article_seconds": thirty["seconds"] if thirty else None,
         "target_thirty_article_seconds": 20,
         "models": {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)},
