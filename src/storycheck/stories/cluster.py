@@ -56,8 +56,8 @@ class StoryOptions:
     decay_days: float = 7.0
     chunk: int = 256
     connectivity: int = 16
-    expansion_add: int = 128
-    expansion_search: int = 64
+    expansion_add: int = 64
+    expansion_search: int = 48
     keywords: int = 6
     idf_prior: float = 50.0
     name_share: float = 0.3
