@@ -124,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     for name in ("climatefever", "factcheckgpt"):
         rows = load(name, args.data)
+        if not rows:
+            out["sets"][name] = {"skipped": f"no {name} data under {args.data}"}
+            continue
         if args.fast:
             rows = spread(rows, FAST[name])
         out["sets"][name] = evaluate(name, rows, args.nli)

@@ -323,7 +323,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name in names:
         if args.split == "dev" and name.startswith("qags"):
             continue
-        items = load(name, args.split, args.data)
+        try:
+            items = load(name, args.split, args.data)
+        except FileNotFoundError as exc:
+            out["sets"][name] = {"skipped": f"data not found: {exc.filename}"}
+            continue
         n = args.limit if args.limit is not None else (FAST[name] if args.fast else None)
         items = spread(items, n)
         threshold = DEV_THRESHOLDS.get(name) if args.split == "test" else None
@@ -337,8 +341,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             result.pop("_scores")
             result.pop("_gold")
         out["sets"][name] = result
-    total_claims = sum(r["claims"] for r in out["sets"].values())
-    total_seconds = sum(r["seconds"] for r in out["sets"].values())
+    measured = [r for r in out["sets"].values() if "skipped" not in r]
+    total_claims = sum(r["claims"] for r in measured)
+    total_seconds = sum(r["seconds"] for r in measured)
     out["claims_per_s"] = round(total_claims / total_seconds, 2) if total_seconds else None
     print(json.dumps(out, indent=2))
 
