@@ -17,24 +17,9 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
 
-ALLOWED_SUFFIXES = frozenset(
-    {
-        ".txt",
-        ".text",
-        ".md",
-        ".markdown",
-        ".html",
-        ".htm",
-        ".xhtml",
-        ".json",
-        ".jsonl",
-        ".ndjson",
-        ".xml",
-        ".rss",
-        ".atom",
-        ".gz",
-    }
-)
+from storycheck.ingest.sources import ARTICLE_SUFFIXES
+
+ALLOWED_SUFFIXES = ARTICLE_SUFFIXES  # the same file types the CLI reads
 
 # What browsers and clients send for those files (an empty type is accepted too).
 ALLOWED_CONTENT_TYPES = frozenset(
