@@ -107,6 +107,7 @@ SOURCES = {
 DRAFT = (
     "Northgate depot fire\n\nA fire at the Northgate depot burned for five hours on Tuesday. "
     "“We have never seen anything like it,” said fire chief Mara Olsen. "
+    "About 900 homes were evacuated. "
     "The depot will be demolished next spring, the owners announced."
 )
 
@@ -135,7 +136,10 @@ def test_analyze_writes_reports_by_suffix_and_audit(tmp_path: Path) -> None:
     assert verdicts["A fire at the Northg"] == "supported"
     assert verdicts["“We have never seen "] == "not_found"
     assert verdicts["The depot will be de"] == "not_found"
-    assert doc["summary"]["supported"] == 1 and doc["summary"]["not_found"] == 2
+    assert verdicts["About 900 homes were"] == "contradicted"  # the sources say 300
+    contra = next(s for s in doc["sentences"] if s["verdict"] == "contradicted")
+    assert any("300" in e["text"] for e in contra["evidence"])
+    assert doc["summary"] == {"sentences": 4, "supported": 1, "contradicted": 1, "not_found": 2}
     assert (tmp_path / "a.html").read_text().startswith("<!doctype html>")
     missing = run("audit", str(tmp_path / "nope.txt"), "--against", str(src))
     assert missing.returncode == 2 and "nope.txt" in missing.stderr

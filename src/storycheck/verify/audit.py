@@ -2,10 +2,11 @@
 
 For each sentence of the draft: **supported** when a source passage entails it (and shares
 enough of its content words), **contradicted** when a source contradicts it — by the NLI
-model with high confidence, or by the structured checks of the cross-check (numbers,
-dates, roles, time frame, attribution) in which the draft stands alone against the sources
-— and **not found** otherwise (this includes quotes no source carries). The cross-check runs
-on the draft plus the sources, so the same rules judge a draft as judge any article.
+model with high confidence in both directions, or by the structured checks of the
+cross-check (numbers, dates, roles, time frame, attribution) in which the draft stands
+alone against the sources — and **not found** otherwise (this includes quotes no source
+carries). The cross-check runs on the draft plus the sources, so the same rules judge a
+draft as judge any article.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from storycheck.model import (
     ClaimKind,
     ClaimStatus,
     FindingSide,
+    Sentence,
     Story,
     StoryCheck,
     Verdict,
 )
 from storycheck.models import NLI, Embedder, Parser
 from storycheck.verify.crosscheck import VerifyOptions, cross_check
-from storycheck.verify.support import SupportIndex, common_ground
+from storycheck.verify.support import Passage, SupportIndex, common_ground
 
 __all__ = ["AuditOptions", "AuditResult", "AuditSentence", "Verdict", "audit_draft"]
 
@@ -88,6 +90,7 @@ def audit_draft(
     wanted = [(n, s) for n, s in enumerate(draft.sentences) if _checkable(s.text, opts.min_words)]
     say("looking for evidence")
     found = index.best([(s.text, [a.id for a in others]) for _, s in wanted])
+    confirmed = _two_way(nli, wanted, found, opts)
     out: list[AuditSentence] = []
     for (n, sentence), passages in zip(wanted, found, strict=True):
         support = sorted(
@@ -95,7 +98,11 @@ def audit_draft(
             key=lambda p: -p.entail,
         )
         contra = sorted(
-            (p for p in passages.values() if p.contradict >= opts.contradict),
+            (
+                p
+                for p in passages.values()
+                if p.contradict >= opts.contradict and (n, p.article_id) in confirmed
+            ),
             key=lambda p: -p.contradict,
         )
         if n in flagged:
@@ -149,6 +156,32 @@ def audit_draft(
             )
         )
     return AuditResult(draft=draft, sources=tuple(others), sentences=tuple(out), check=check)
+
+
+def _two_way(
+    nli: NLI,
+    wanted: Sequence[tuple[int, Sentence]],
+    found: Sequence[dict[str, Passage]],
+    opts: AuditOptions,
+) -> set[tuple[int, str]]:
+    """(sentence, article) pairs whose NLI contradiction also holds the other way round —
+    as in the cross-check, a one-way "contradiction" is usually a paraphrase that adds or
+    drops a detail."""
+    suspects = [
+        (n, p)
+        for (n, sentence), passages in zip(wanted, found, strict=True)
+        for p in passages.values()
+        if p.contradict >= opts.contradict and p.contra_text
+    ]
+    if not suspects:
+        return set()
+    text = {n: sentence.text for n, sentence in wanted}
+    back = nli.relations([(text[n], p.contra_text) for n, p in suspects])
+    return {
+        (n, p.article_id)
+        for (n, p), row in zip(suspects, back, strict=True)
+        if float(row[2]) >= opts.contradict
+    }
 
 
 def _structured(
