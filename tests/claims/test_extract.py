@@ -89,6 +89,17 @@ def test_pronoun_subject_is_made_explicit(nlp: Any) -> None:
     assert promise.standalone == "Alicia Moreno promised 3 million in aid."
 
 
+def test_pronoun_prefers_the_previous_subject_over_a_later_name(nlp: Any) -> None:
+    found = claims(
+        nlp,
+        "Envoy Mira Kessel met the delegation in Varno. Kessel's visit was part of a wider "
+        "push by allies of Governor Tomas Brandt to reopen talks. She was accompanied by "
+        "two advisers.",
+    )
+    with_her = next(c for c in found if "accompanied" in c.text)
+    assert with_her.standalone.startswith("Mira Kessel was accompanied")
+
+
 def test_headings_and_questions_are_skipped(nlp: Any) -> None:
     text = "What Comes Next for the Depot\n\nWho will pay for the damage at the depot now?"
     assert claims(nlp, text) == []

@@ -319,6 +319,13 @@ class PersonIndex:
                 best = (max(starts), person)
         return best[1] if best else None
 
+    def at(self, start: int, end: int) -> Entity | None:
+        """The person one of whose mentions overlaps characters ``start:end``."""
+        for person in self.people:
+            if any(s < end and start < e for s, e in person.mentions):
+                return person
+        return None
+
     def with_role(
         self, modifiers: Iterable[str], char: int, head: str | None = None
     ) -> Entity | None:

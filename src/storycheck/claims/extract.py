@@ -52,6 +52,23 @@ class _Resolver:
     def __init__(self, entities: Sequence[Entity]) -> None:
         self.index = PersonIndex(entities)
 
+    def previous_subject(self, token: Any) -> Entity | None:
+        """For a sentence-initial "he"/"she": the person who is the subject (or owns the
+        subject: "Kushner's trip") of the sentence before, which beats a name mentioned
+        later in that sentence ("… by figures of the Trump administration. He …")."""
+        sent = token.sent
+        if token.i != sent.start or sent.start == 0:
+            return None
+        before = token.doc[sent.start - 1].sent
+        for t in before.root.children:
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            for cand in (t, *(c for c in t.children if c.dep_ == "poss")):
+                person = self.index.at(cand.idx, cand.idx + len(cand.text))
+                if person is not None:
+                    return person
+        return None
+
     def standalone(self, tokens: Sequence[Any], char: int) -> str:
         """The clause's text with its subject made explicit where it was a reference."""
         words = [t.text_with_ws for t in tokens]
@@ -59,7 +76,7 @@ class _Resolver:
             if token.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             if token.lower_ in ("he", "she") and token.i == tokens[0].i:
-                person = self.index.last_before(char)
+                person = self.previous_subject(token) or self.index.last_before(char)
                 if person is not None:
                     words[n] = person.name + token.whitespace_
             elif is_role_word(token) and any(c.lower_ == "the" for c in token.children):
