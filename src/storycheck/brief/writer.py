@@ -174,10 +174,6 @@ def disputed_claim_ids(check: StoryCheck) -> set[str]:
     return {cid for f in check.findings for side in f.sides for cid in side.claim_ids}
 
 
-def _linked(claims: Sequence[Claim], allowed: set[str]) -> list[list[Claim]]:
-    return claim_groups(claims, allowed)
-
-
 def _position(claim: Claim, articles: Mapping[str, Article]) -> float:
     article = articles[claim.article_id]
     return claim.sentence_index / max(1, len(article.sentences))
@@ -214,7 +210,7 @@ class BriefWriter:
             and c.id not in disputed
         }
         out: list[_Candidate] = []
-        for members in _linked(check.claims, allowed):
+        for members in claim_groups(check.claims, allowed):
             sources = sorted(
                 {m.article_id for m in members} | set(members[0].supported_by),
                 key=lambda a: list(articles).index(a) if a in articles else 0,
@@ -408,7 +404,7 @@ class BriefWriter:
         named = {
             e.name.casefold() for e in check.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
         }
-        for members in _linked(check.claims, allowed):
+        for members in claim_groups(check.claims, allowed):
             if disputed.intersection(m.id for m in members):
                 continue  # its attribution or content is disputed: see Disputed
             speakers = Counter(m.speaker for m in members if m.speaker)

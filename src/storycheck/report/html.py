@@ -153,7 +153,8 @@ def _section(brief: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     return []
 
 
-def _grouped(sentences: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+def grouped(sentences: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """Brief lines by their ``group`` (a dispute, an actor), in first-seen order."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for s in sentences:
         groups.setdefault(str(s.get("group", "")), []).append(s)
@@ -206,7 +207,7 @@ def _disputed_html(st: _Story) -> str:
     if not items:
         return '<p class="muted">The sources do not contradict each other on any point found.</p>'
     out: list[str] = []
-    for group, sides in _grouped(items):
+    for group, sides in grouped(items):
         out.append(f'<div class="dispute"><strong>{_e(group)}</strong>')
         for side in sides:
             who = ", ".join(st.outlet.get(a, a) for a in side.get("article_ids", []))
@@ -240,7 +241,7 @@ def _actors_html(st: _Story) -> str:
     if not items:
         return '<p class="muted">No attributed statements were found.</p>'
     rows: list[str] = []
-    for actor, lines in _grouped(items):
+    for actor, lines in grouped(items):
         for n, s in enumerate(lines):
             head = f'<th scope="row" rowspan="{len(lines)}">{_e(actor)}</th>' if n == 0 else ""
             rows.append(

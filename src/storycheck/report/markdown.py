@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from storycheck.report.html import grouped
+
 
 def _cite(numbers: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
@@ -16,13 +18,6 @@ def _md(text: str) -> str:
     for ch in "*_`[]<>|":
         out = out.replace(ch, "\\" + ch)
     return out
-
-
-def _grouped(sentences: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for s in sentences:
-        groups.setdefault(str(s.get("group", "")), []).append(s)
-    return list(groups.items())
 
 
 def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str]:
@@ -40,13 +35,13 @@ def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str
         for s in sentences:
             lines.append(f"- **{_md(s['group'])}** — {_md(s['text'])} {_cite(s['citations'])}")
     elif name == "disputed":
-        for group, sides in _grouped(sentences):
+        for group, sides in grouped(sentences):
             lines.append(f"- **{_md(group)}**")
             for side in sides:
                 who = ", ".join(outlets.get(n, str(n)) for n in side["citations"])
                 lines.append(f"  - {_md(side['text'])} — {_md(who)} {_cite(side['citations'])}")
     elif name in ("who_said_what", "unverified"):
-        for group, items in _grouped(sentences):
+        for group, items in grouped(sentences):
             if name == "who_said_what" or group:
                 lines.append(f"- **{_md(group or 'Unattributed')}**")
             for s in items:
