@@ -34,7 +34,7 @@ from storycheck.model import (
     StoryCheck,
 )
 from storycheck.models import NLI, Embedder
-from storycheck.verify.checks import is_named
+from storycheck.verify.checks import is_named, side_sentences
 from storycheck.verify.groups import claim_groups
 from storycheck.verify.support import SupportIndex, common_ground
 
@@ -503,7 +503,7 @@ def _disputed(check: StoryCheck) -> tuple[BriefSentence, ...]:
                     text=side.value,
                     citations=side.article_ids,
                     support=tuple(1.0 for _ in side.article_ids),
-                    evidence=_side_evidence(check, side.claim_ids, side.article_ids),
+                    evidence=side_sentences(check, side),
                     claim_ids=side.claim_ids,
                     sources=len(side.article_ids),
                     group=finding.summary,
@@ -511,20 +511,6 @@ def _disputed(check: StoryCheck) -> tuple[BriefSentence, ...]:
                 )
             )
     return tuple(out)
-
-
-def _side_evidence(
-    check: StoryCheck, claim_ids: Sequence[str], article_ids: Sequence[str]
-) -> tuple[str, ...]:
-    """Per article on a side of a dispute, the sentence that puts it there."""
-    wanted = set(claim_ids)
-    texts: dict[str, str] = {}
-    articles = {a.id: a for a in check.articles}
-    for claim in check.claims:
-        if claim.id in wanted and claim.article_id not in texts:
-            article = articles[claim.article_id]
-            texts[claim.article_id] = article.sentences[claim.sentence_index].text
-    return tuple(texts.get(a, "") for a in article_ids)
 
 
 def _unverified(check: StoryCheck) -> tuple[BriefSentence, ...]:

@@ -28,6 +28,7 @@ from storycheck.model import (
     Verdict,
 )
 from storycheck.models import NLI, Embedder, Parser
+from storycheck.verify.checks import side_sentences
 from storycheck.verify.crosscheck import VerifyOptions, cross_check
 from storycheck.verify.support import Passage, SupportIndex, common_ground
 
@@ -199,10 +200,12 @@ def _structured(
         if any(a != draft.id for a in side.article_ids):
             continue  # some source agrees with the draft
         against = [
-            AuditEvidence(a, outlet.get(a, a), _side_text(check, other, a), "contradicts", 1.0)
+            AuditEvidence(
+                a, outlet.get(a, a), _side_text(check, other, a, text), "contradicts", 1.0
+            )
             for other in finding.sides
             if other is not side
-            for a in other.article_ids
+            for a, text in zip(other.article_ids, side_sentences(check, other), strict=True)
             if a != draft.id
         ]
         if not against:
@@ -226,14 +229,10 @@ def _structured(
     return flagged, unquoted
 
 
-def _side_text(check: StoryCheck, side: FindingSide, article_id: str) -> str:
-    """The sentence that puts ``article_id`` on ``side`` of a dispute."""
-    articles = {a.id: a for a in check.articles}
-    wanted = set(side.claim_ids)
-    for claim in check.claims:
-        if claim.id in wanted and claim.article_id == article_id:
-            return articles[article_id].sentences[claim.sentence_index].text
-    for text in side.evidence:
-        if text in articles[article_id].text:
-            return text
-    return side.value
+def _side_text(check: StoryCheck, side: FindingSide, article_id: str, sentence: str) -> str:
+    """The sentence that puts ``article_id`` on ``side`` of a dispute: its claim's sentence,
+    else the side's evidence found in the article, else the disputed value itself."""
+    if sentence:
+        return sentence
+    text = next(a.text for a in check.articles if a.id == article_id)
+    return next((e for e in side.evidence if e in text), side.value)

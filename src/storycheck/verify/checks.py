@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from storycheck.model import Article, Claim, ClaimKind, Entity, Finding, FindingSide, Quantity
+from storycheck.model import (
+    Article,
+    Claim,
+    ClaimKind,
+    Entity,
+    Finding,
+    FindingSide,
+    Quantity,
+    StoryCheck,
+)
 from storycheck.verify.align import Pair
 from storycheck.verify.people import People
 from storycheck.verify.support import content_words
@@ -592,6 +601,20 @@ def group_findings(
             )
         )
     return sorted(findings, key=lambda f: (f.kind, f.summary))
+
+
+def side_sentences(check: StoryCheck, side: FindingSide) -> tuple[str, ...]:
+    """Per article on a side of a dispute, the sentence that puts it there ("" when the
+    side holds no claim of that article, as for article-level role findings)."""
+    wanted = set(side.claim_ids)
+    texts: dict[str, str] = {}
+    articles = {a.id: a for a in check.articles}
+    for claim in check.claims:
+        if claim.id in wanted and claim.article_id not in texts:
+            texts[claim.article_id] = (
+                articles[claim.article_id].sentences[claim.sentence_index].text
+            )
+    return tuple(texts.get(a, "") for a in side.article_ids)
 
 
 def _summary(kind: str, subject: str, values: Sequence[str]) -> str:
