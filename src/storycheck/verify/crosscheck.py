@@ -136,11 +136,14 @@ def cross_check(
     say("checking entailment")
     # a pair that shares too little to support and is too far apart to contradict cannot
     # change any verdict: it is neutral without asking the model
+    grounded = [
+        _same_ground(checkable[p.i], checkable[p.j], _sentence(by_id, checkable[p.j]), opts)
+        for p in pairs
+    ]
     ask = [
         n
         for n, p in enumerate(pairs)
-        if p.similarity >= min(opts.contradict_similarity, opts.statement_similarity)
-        or _same_ground(checkable[p.i], checkable[p.j], _sentence(by_id, checkable[p.j]), opts)
+        if grounded[n] or p.similarity >= min(opts.contradict_similarity, opts.statement_similarity)
     ]
     probs = np.tile(_NEUTRAL, (len(pairs), 1))
     if ask:
@@ -167,7 +170,7 @@ def cross_check(
         *timeframe_conflicts(articles, entities, people),
     ]
     probs = _confirm_contradictions(checkable, pairs, probs, by_id, nli, opts)
-    checked = _verdicts(checkable, pairs, probs, conflicts, by_id, opts, people)
+    checked = _verdicts(checkable, pairs, probs, grounded, conflicts, by_id, opts, people)
     checked_by_id = {c.id: c for c in checked}
     final_claims = tuple(checked_by_id.get(c.id, c) for c in claims)
     findings: list[Finding] = group_findings(
@@ -293,6 +296,7 @@ def _verdicts(
     claims: Sequence[Claim],
     pairs: Sequence[Pair],
     probs: Any,
+    grounded: Sequence[bool],
     conflicts: Sequence[Conflict],
     articles: dict[str, Article],
     opts: VerifyOptions,
@@ -300,12 +304,10 @@ def _verdicts(
 ) -> list[Claim]:
     entail: dict[int, dict[str, tuple[float, int]]] = defaultdict(dict)
     contra: dict[int, dict[str, tuple[float, int]]] = defaultdict(dict)
-    for pair, p in zip(pairs, probs, strict=True):
+    for pair, p, ground in zip(pairs, probs, grounded, strict=True):
         other = claims[pair.j].article_id
         pe, pc = float(p[0]), float(p[2])
-        if not can_support(claims[pair.i], claims[pair.j], people) or not _same_ground(
-            claims[pair.i], claims[pair.j], _sentence(articles, claims[pair.j]), opts
-        ):
+        if not ground or not can_support(claims[pair.i], claims[pair.j], people):
             pe = 0.0
         if pe >= opts.entail and pe > entail[pair.i].get(other, (0.0, -1))[0]:
             entail[pair.i][other] = (pe, pair.j)
