@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from rich.table import Table
 
 from storycheck import __version__
 from storycheck.model import Article, InputProblem, to_jsonable
+
+if TYPE_CHECKING:
+    from storycheck.report.files import Format
 
 app = typer.Typer(
     name="storycheck",
@@ -92,6 +95,22 @@ def _check_formats(out: Output, paths: Sequence[Path] | None) -> None:
             format_of(path)
         except ValueError as exc:
             _usage(out, f"{path}: {exc}")
+
+
+def _write_outputs(
+    out: Output, paths: Sequence[Path] | None, render: Callable[[Format], str], open_: bool
+) -> None:
+    """Write each output file in the format its suffix names; ``--open`` shows HTML/Markdown."""
+    from storycheck.report.files import format_of, write_text
+
+    for path in paths or []:
+        fmt = format_of(path)
+        written = write_text(path, render(fmt))
+        out.note(f"wrote {written}")
+        if open_ and fmt != "json":
+            import webbrowser
+
+            webbrowser.open(written.resolve().as_uri())
 
 
 def _usage(out: Output, message: str) -> None:
@@ -349,7 +368,7 @@ def analyze(
     from storycheck.models import ModelUnavailableError
     from storycheck.pipeline import AnalyzeOptions, StoryNotFoundError
     from storycheck.pipeline import analyze as run_analyze
-    from storycheck.report import build_report, format_of, write_report
+    from storycheck.report import build_report, render
 
     out = _output(json_, quiet, verbose)
     if length not in ("short", "standard", "long"):
@@ -399,13 +418,7 @@ def analyze(
         briefs=analysis.briefs,
         texts=bool(report_files),
     )
-    for path in report_files or []:
-        written = write_report(report, path)
-        out.note(f"wrote {written}")
-        if open_ and format_of(written) != "json":
-            import webbrowser
-
-            webbrowser.open(written.resolve().as_uri())
+    _write_outputs(out, report_files, lambda fmt: render(report, fmt), open_)
     if out.json:
         out.emit_json(report)
     elif analysis.checks:
@@ -444,7 +457,6 @@ def audit(
     from storycheck.ingest import IngestOptions, Ingestor
     from storycheck.models import ModelUnavailableError, get_embedder, get_nli, get_parser
     from storycheck.report.audit import audit_html, audit_json, audit_markdown
-    from storycheck.report.files import format_of
     from storycheck.verify.audit import audit_draft
 
     out = _output(json_, quiet, verbose)
@@ -489,15 +501,7 @@ def audit(
         "md": audit_markdown,
         "html": audit_html,
     }
-    for path in report_files or []:
-        fmt = format_of(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(renderers[fmt](doc), encoding="utf-8")
-        out.note(f"wrote {path}")
-        if open_ and fmt != "json":
-            import webbrowser
-
-            webbrowser.open(path.resolve().as_uri())
+    _write_outputs(out, report_files, lambda fmt: renderers[fmt](doc), open_)
     if out.json:
         out.emit_json(doc)
     else:

@@ -42,8 +42,12 @@ def render(report: Mapping[str, Any], fmt: Format) -> str:
 
 def write_report(report: Mapping[str, Any], path: str | Path) -> Path:
     """Render ``report`` by the suffix of ``path`` and write it atomically."""
+    return write_text(path, render(report, format_of(path)))
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (a temporary file beside it, then a rename)."""
     target = Path(path)
-    text = render(report, format_of(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
