@@ -413,7 +413,27 @@ class HFCrossEncoderNLI(NLI):
         return softmax(np.asarray(logits, dtype=np.float32))[:, list(self._columns)]
 
 
-class EnsembleNLI(NLI):
+class _CompositeNLI(NLI):
+    """An NLI model made of member models (``self.members``): loading, tokenising and
+    naming go to the members; subclasses combine the members' outputs in ``relations``."""
+
+    members: list[NLI]
+
+    def _load(self) -> None:
+        for member in self.members:
+            member.load()
+
+    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
+        return self.members[0]._token_offsets(text)
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        return self.relations(pairs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(repr(m) for m in self.members)})"
+
+
+class EnsembleNLI(_CompositeNLI):
     """The average of several NLI models' probabilities (``ensemble:news-nli+aegis-nli``).
 
     Each member windows and batches its own inputs; the ensemble only averages the
@@ -433,16 +453,6 @@ class EnsembleNLI(NLI):
             raise ValueError("weights must be non-negative, one per member, not all zero")
         self.weights = [w / sum(raw) for w in raw]
 
-    def _load(self) -> None:
-        for member in self.members:
-            member.load()
-
-    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
-        return self.members[0]._token_offsets(text)
-
-    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
-        return self.relations(pairs)
-
     def relations(
         self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None
     ) -> FloatArray:
@@ -452,14 +462,11 @@ class EnsembleNLI(NLI):
             total += weight * member.relations(pairs, batch_size)
         return total
 
-    def __repr__(self) -> str:
-        return f"EnsembleNLI({', '.join(repr(m) for m in self.members)})"
-
 
 STACKED_FORMAT = "storycheck-stacked-nli/1"
 
 
-class StackedNLI(NLI):
+class StackedNLI(_CompositeNLI):
     """A logistic-regression stack over member NLI models (``stacked``).
 
     Each member scores the pairs as usual (its own windowing and batching). The
@@ -542,16 +549,6 @@ class StackedNLI(NLI):
         logits = self.features(member_probs) @ self.coef + self.intercept
         return softmax(logits.astype(np.float32))
 
-    def _load(self) -> None:
-        for member in self.members:
-            member.load()
-
-    def _token_offsets(self, text: str) -> list[tuple[int, int]]:
-        return self.members[0]._token_offsets(text)
-
-    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
-        return self.relations(pairs)
-
     def relations(
         self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None
     ) -> FloatArray:
@@ -559,6 +556,3 @@ class StackedNLI(NLI):
         if not pairs:
             return np.zeros((0, 3), dtype=np.float32)
         return self.combine([m.relations(pairs, batch_size) for m in self.members])
-
-    def __repr__(self) -> str:
-        return f"StackedNLI({', '.join(repr(m) for m in self.members)})"
