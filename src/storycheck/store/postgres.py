@@ -20,10 +20,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
-
 from storycheck.model import Story
-from storycheck.store.sqlite import story_record, story_row
+from storycheck.store.sqlite import assignment_row, story_record, story_row
 from storycheck.stories.state import ArticleRecord, SavedState, StateDelta
 
 _SCHEMA = """
@@ -130,18 +128,7 @@ class PostgresStoryStore:
             cur.executemany(
                 """INSERT INTO sc_story_articles VALUES (%s,%s,%s,%s,%s,%s,%s)
                 ON CONFLICT (article_id) DO UPDATE SET story_id=EXCLUDED.story_id""",
-                [
-                    (
-                        rec.article_id,
-                        rec.key,
-                        rec.story_id,
-                        rec.title,
-                        rec.published.isoformat() if rec.published else None,
-                        np.asarray(vec, dtype=np.float32).tobytes(),
-                        json.dumps(terms),
-                    )
-                    for rec, vec, terms in delta.new_articles
-                ],
+                [assignment_row(*new) for new in delta.new_articles],
             )
             cur.executemany(
                 """INSERT INTO sc_story_terms VALUES (%s,%s)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from storycheck.model import Article, Sentence, SourceFormat, Story
 from storycheck.stories.state import ArticleRecord, SavedState, StateDelta, StoryRecord
@@ -356,18 +357,7 @@ class Store:
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?,?,?,?)",
-                [
-                    (
-                        rec.article_id,
-                        rec.key,
-                        rec.story_id,
-                        rec.title,
-                        rec.published.isoformat() if rec.published else None,
-                        np.asarray(vec, dtype=np.float32).tobytes(),
-                        json.dumps(terms),
-                    )
-                    for rec, vec, terms in delta.new_articles
-                ],
+                [assignment_row(*new) for new in delta.new_articles],
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO story_terms VALUES (?,?)", list(delta.df.items())
@@ -429,6 +419,21 @@ def story_row(rec: StoryRecord) -> tuple[Any, ...]:
         rec.last_seen.isoformat() if rec.last_seen else None,
         np.asarray(rec.vec_sum, dtype=np.float64).tobytes(),
         json.dumps(rec.profile),
+    )
+
+
+def assignment_row(
+    rec: ArticleRecord, vec: npt.NDArray[np.float32], terms: dict[str, float]
+) -> tuple[Any, ...]:
+    """A newly assigned article as a row: id, key, story, title, published, vector, terms."""
+    return (
+        rec.article_id,
+        rec.key,
+        rec.story_id,
+        rec.title,
+        rec.published.isoformat() if rec.published else None,
+        np.asarray(vec, dtype=np.float32).tobytes(),
+        json.dumps(terms),
     )
 
 
