@@ -92,7 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
     parser.add_argument(
-        "--models", default="news-nli,aegis-nli,ensemble:news-nli+aegis-nli,stacked"
+        "--models",
+        default="news-nli,aegis-nli,ensemble:news-nli+aegis-nli,stacked,news-nli-deberta",
     )
     args = parser.parse_args()
     rows = load(args.split)

@@ -114,3 +114,20 @@ def test_combine_windows_rows_are_distributions(n_windows: int) -> None:
     out = combine_windows(probs, owners, 4)
     assert (out >= 0).all()
     np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_onnx_backend_windows_a_premise_longer_than_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Token offsets for windowing cover the whole premise, not the truncated encoding."""
+    import pytest
+
+    pytest.importorskip("onnxruntime")
+    from storycheck.models.nli import OnnxCrossEncoderNLI
+    from tests.models.test_nli import build_toy_model
+
+    build_toy_model(tmp_path / "toy")
+    model = OnnxCrossEncoderNLI(tmp_path / "toy", max_length=16)
+    premise = " ".join(["the mayor said the bridge cost nothing ."] * 6) + " euros"
+    windows = model.windows(premise, "the bridge")
+    assert len(windows) > 1
+    assert windows[-1][0].endswith("euros")
+    assert all(n <= 16 for _, _, n in windows)

@@ -118,3 +118,62 @@ def make_axis_dynamic(model: bytes, *, axis: int = 1, name: str = "sequence") ->
             buf[key_start:value_end] = bytes([(2 << 3) | _LEN, text_len]) + label
             changed += 1
     return bytes(buf) if changed else None
+
+
+_GRAPH_OUTPUT = 12
+_VALUE_INFO_NAME = 1
+_TENSOR_ELEM_TYPE = 1
+_FLOAT = 1
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _len_field(field: int, payload: bytes) -> bytes:
+    return _varint((field << 3) | _LEN) + _varint(len(payload)) + payload
+
+
+def add_float_outputs(model: bytes, names: list[str]) -> bytes:
+    """Return a copy of ``model`` whose graph also outputs the float tensors ``names``.
+
+    An intermediate tensor (a node's output, e.g. a pooled hidden state) becomes a graph
+    output: a ``ValueInfoProto`` with the name and element type float (no shape, which
+    onnxruntime infers) is appended to ``graph.output``. Only the graph's own length
+    prefix changes; every other byte is copied. Names that are already outputs are
+    skipped. Raises ``ValueError`` when the bytes hold no graph.
+    """
+    buf = bytes(model)
+    span = None
+    for field, key_start, vs, ve in _fields(buf, 0, len(buf)):
+        if field == _GRAPH:
+            span = (key_start, vs, ve)
+    if span is None:
+        raise ValueError("no graph in the ONNX model")
+    key_start, vs, ve = span
+    existing: set[str] = set()
+    for field, _, s, e in _fields(buf, vs, ve):
+        if field == _GRAPH_OUTPUT:
+            found = _only(buf, s, e, _VALUE_INFO_NAME)
+            if found is not None:
+                existing.add(buf[found[0] : found[1]].decode("utf-8", "replace"))
+    extra = b""
+    for name in names:
+        if name in existing:
+            continue
+        tensor = _varint((_TENSOR_ELEM_TYPE << 3) | _VARINT) + _varint(_FLOAT)
+        type_proto = _len_field(_TYPE_TENSOR, tensor)
+        value_info = _len_field(_VALUE_INFO_NAME, name.encode("utf-8")) + _len_field(
+            _VALUE_INFO_TYPE, type_proto
+        )
+        extra += _len_field(_GRAPH_OUTPUT, value_info)
+    graph = buf[vs:ve] + extra
+    return buf[:key_start] + _len_field(_GRAPH, graph) + buf[ve:]

