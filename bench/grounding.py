@@ -41,12 +41,19 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import SHARED_DATA, balanced_accuracy, best_threshold, machine, roc_auc, spread
+from bench.common import (
+    SHARED_DATA,
+    balanced_accuracy,
+    best_threshold,
+    dev_half,
+    machine,
+    roc_auc,
+    spread,
+)
 from storycheck.models import get_nli
 from storycheck.verify.grounding import (
     Grounder,
     closest_windows,
-    default_grounding_nli,
     source_sentences,
 )
 
@@ -54,7 +61,7 @@ SETS = ("wice", "frank", "qags-c", "qags-x")
 #: Subset sizes of ``--fast`` (items per set).
 FAST = {"wice": 120, "frank": 200, "qags-c": 60, "qags-x": 120}
 #: Per-set thresholds chosen on WiCE dev / FRANK valid (``--split dev`` prints them).
-DEV_THRESHOLDS: dict[str, float] = {"wice": 0.49, "frank": 0.32}
+DEV_THRESHOLDS: dict[str, float] = {"wice": 0.70, "frank": 0.58}
 PUBLISHED = {
     "wice": {
         "metric": "balanced accuracy (LLM-AggreFact)",
@@ -89,10 +96,15 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def load_wice(split: str, data: Path = SHARED_DATA) -> list[Item]:
-    """WiCE claims with their full cited evidence (``split`` = dev or test)."""
+def load_wice(split: str, data: Path = SHARED_DATA, part: str | None = None) -> list[Item]:
+    """WiCE claims with their full cited evidence (``split`` = dev or test; ``part`` =
+    fit or tune keeps that half of dev)."""
     rows = _jsonl(data / "wice" / f"claim_{split}.jsonl")
-    return [Item("\n".join(r["evidence"]), (r["claim"],), r["label"] == "supported") for r in rows]
+    return [
+        Item("\n".join(r["evidence"]), (r["claim"],), r["label"] == "supported")
+        for r in rows
+        if part is None or dev_half(r["claim"]) == part
+    ]
 
 
 def _lines(value: Any) -> list[str]:
@@ -102,7 +114,7 @@ def _lines(value: Any) -> list[str]:
     return [str(x) for x in parsed]
 
 
-def load_frank(split: str, data: Path = SHARED_DATA) -> list[Item]:
+def load_frank(split: str, data: Path = SHARED_DATA, part: str | None = None) -> list[Item]:
     """FRANK summaries (``split`` = test or valid) against their source article."""
     folder = data / "frank"
     rows = json.loads((folder / "human_annotations.json").read_text(encoding="utf-8"))
@@ -110,6 +122,8 @@ def load_frank(split: str, data: Path = SHARED_DATA) -> list[Item]:
     items: list[Item] = []
     for row in rows:
         if row["split"] != split:
+            continue
+        if part is not None and dev_half(row["hash"]) != part:
             continue
         h = row["hash"]
         if h not in articles:
@@ -139,11 +153,16 @@ def load_qags(which: str, data: Path = SHARED_DATA) -> list[Item]:
     return items
 
 
-def load(name: str, split: str = "test", data: Path = SHARED_DATA) -> list[Item]:
+def load(
+    name: str, split: str = "test", data: Path = SHARED_DATA, part: str | None = None
+) -> list[Item]:
+    """A set's items; ``part`` (fit / tune) keeps one half of a dev split."""
+    if part is not None and split != "dev":
+        raise ValueError("only dev splits have halves")
     if name == "wice":
-        return load_wice("dev" if split == "dev" else "test", data)
+        return load_wice("dev" if split == "dev" else "test", data, part)
     if name == "frank":
-        return load_frank("valid" if split == "dev" else "test", data)
+        return load_frank("valid" if split == "dev" else "test", data, part)
     if name in ("qags-c", "qags-x"):
         if split == "dev":
             raise ValueError("QAGS has no dev split")
@@ -191,17 +210,19 @@ def evaluate(
     return result
 
 
-TUNE_WINDOWS = (1, 2)
+TUNE_WINDOWS = (1, 2, 3)
 TUNE_TOP_K = (1, 2, 3, 4, 6)
 TUNE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 
 
-def tune(nli_name: str | None, n_wice: int, n_frank: int, data: Path) -> dict[str, Any]:
+def tune(
+    nli_name: str | None, n_wice: int, n_frank: int, data: Path, part: str | None = "tune"
+) -> dict[str, Any]:
     """Grid search of window x top_k x threshold on WiCE dev and FRANK valid."""
-    nli = get_nli(nli_name) if nli_name else default_grounding_nli()
+    nli = get_nli(nli_name) if nli_name else get_nli()
     sets = {
-        "wice": spread(load("wice", "dev", data), n_wice),
-        "frank": spread(load("frank", "dev", data), n_frank),
+        "wice": spread(load("wice", "dev", data, part), n_wice),
+        "frank": spread(load("frank", "dev", data, part), n_frank),
     }
     cap = max(TUNE_TOP_K)
     rows: list[dict[str, Any]] = []
@@ -281,6 +302,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--fast", action="store_true", help="small deterministic subset (CI)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ",".join(SETS))
     parser.add_argument("--split", choices=("test", "dev"), default="test")
+    parser.add_argument(
+        "--dev-part",
+        choices=("all", "fit", "tune"),
+        default="tune",
+        help="with --split dev: the half of WiCE dev / FRANK valid to use (the NLI head "
+        "trains on the fit half)",
+    )
     parser.add_argument("--nli", default=None, help="NLI model name (default: storycheck's)")
     parser.add_argument("--window", type=int, default=None)
     parser.add_argument("--stride", type=int, default=None)
@@ -297,13 +325,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.tune:
         n_wice, n_frank = (int(x) for x in args.tune_size.split(","))
-        print(json.dumps(tune(args.nli, n_wice, n_frank, args.data), indent=2))
+        part = None if args.dev_part == "all" else args.dev_part
+        print(json.dumps(tune(args.nli, n_wice, n_frank, args.data, part), indent=2))
         return
     options: dict[str, Any] = {}
     for key in ("window", "stride", "threshold", "top_k"):
         if getattr(args, key) is not None:
             options[key] = getattr(args, key)
-    nli = get_nli(args.nli) if args.nli else default_grounding_nli()
+    nli = get_nli(args.nli) if args.nli else get_nli()
     grounder = Grounder(nli, **options)
     nli.load()
     grounder.support([("The council met on Tuesday.", "The council met.")])  # warm up
@@ -311,11 +340,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "bench": "grounding",
         "fast": args.fast,
         "split": args.split,
+        "dev_part": args.dev_part if args.split == "dev" else None,
         "nli": nli.model_id,
         "window": grounder.window,
         "stride": grounder.stride,
         "threshold": grounder.threshold,
         "top_k": grounder.top_k,
+        "sentences": grounder.sentences,
         "machine": machine(),
         "sets": {},
     }
@@ -324,7 +355,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.split == "dev" and name.startswith("qags"):
             continue
         try:
-            items = load(name, args.split, args.data)
+            part = args.dev_part if args.split == "dev" and args.dev_part != "all" else None
+            items = load(name, args.split, args.data, part)
         except FileNotFoundError as exc:
             out["sets"][name] = {"skipped": f"data not found: {exc.filename}"}
             continue

@@ -8,13 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from storycheck.models import NLI, ModelUnavailableError, get_nli, is_available
+from storycheck.models import NLI, ModelUnavailableError, get_nli
 from storycheck.verify.grounding import (
-    GROUNDING_NLI,
     Grounder,
     closest_windows,
     content_words,
-    default_grounding_nli,
     source_sentences,
     source_windows,
 )
@@ -132,11 +130,23 @@ def test_all_pairs_go_to_the_model_once_without_duplicates(nli: NLI) -> None:
     source = " ".join(FILLER)
     claim = "The choir sang at the festival."
     pairs = [(source, claim), (source, claim), (FILLER[0], "The council met.")]
-    scores = Grounder(recording, window=2, stride=1, top_k=None).scores(pairs)
+    scores = Grounder(recording, window=2, stride=1, top_k=None, sentences=0).scores(pairs)
     assert len(recording.calls) == 1
     sent = recording.calls[0]
     assert len(sent) == len(set(sent)) == len(FILLER) - 1 + 1
     assert np.allclose(scores[0], scores[1])
+
+
+def test_closest_single_sentence_is_scored_beside_the_windows(nli: NLI) -> None:
+    recording = _Recording(nli)
+    source = " ".join(FILLER)
+    claim = FILLER[2]
+    Grounder(recording, window=3, stride=1, top_k=1, sentences=1).scores([(source, claim)])
+    premises = [premise for premise, _ in recording.calls[0]]
+    assert FILLER[2] in premises  # the sentence itself, not only a window around it
+    assert any(FILLER[2] in p and p != FILLER[2] for p in premises)
+    with pytest.raises(ValueError):
+        Grounder(nli, sentences=-1)
 
 
 def test_empty_input_and_single_pair_misuse(nli: NLI) -> None:
@@ -186,11 +196,8 @@ def test_default_model_follows_a_configured_nli(
     monkeypatch.setenv("STORYCHECK_CONFIG", str(tmp_path / "absent.toml"))
     monkeypatch.setenv("STORYCHECK_NLI", "news-nli")
     try:
-        assert default_grounding_nli() is get_nli("news-nli")
+        assert Grounder().nli is get_nli("news-nli")
     except ModelUnavailableError as exc:
         pytest.skip(str(exc))
     monkeypatch.delenv("STORYCHECK_NLI")
-    if is_available(GROUNDING_NLI)[0]:
-        assert default_grounding_nli() is get_nli(GROUNDING_NLI)
-    else:
-        assert default_grounding_nli() is get_nli()
+    assert Grounder().nli is get_nli()

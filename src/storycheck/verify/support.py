@@ -5,8 +5,14 @@ source sentence best supports or contradicts each sentence of a draft?). Each ar
 sentences are embedded once; for a hypothesis the ``top`` most similar sentences of the
 articles in scope are retrieved (exact top-k over a small matrix per story), and every
 retrieved sentence is scored alone and inside a three-sentence window (so facts spread over
-neighbouring sentences still count). The verdict is the maximum over those passages.
-Everything goes to the NLI model in one batch.
+neighbouring sentences still count). The benchmarked grounding checker's passages are
+added (:mod:`storycheck.verify.grounding`: the ``top_k`` windows of ``window`` sentences
+sharing the most content words with the hypothesis), so a passage the Grounder would
+accept is always among those scored. The verdict is the maximum over the passages.
+Everything goes to the NLI model in one batch. The brief and the audit call a passage
+supporting at P(entail) >= 0.5, the entailment threshold chosen on news dev for
+sentence-level pairs (the Grounder's 0.7 is its operating point for the best of a few
+windows of long documents, chosen on WiCE dev / FRANK valid).
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ import numpy as np
 
 from storycheck.model import Article
 from storycheck.models import NLI, Embedder
+from storycheck.verify.grounding import (
+    DEFAULT_TOP_K,
+    DEFAULT_WINDOW,
+    closest_windows,
+)
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
@@ -106,6 +117,13 @@ class Passage:
     verbatim: bool = False
 
 
+def _windows(sentences: Sequence[str], window: int) -> list[str]:
+    """Every run of ``window`` consecutive sentences (the Grounder's windows, stride 1)."""
+    if len(sentences) <= window:
+        return [" ".join(sentences)] if sentences else []
+    return [" ".join(sentences[i : i + window]) for i in range(len(sentences) - window + 1)]
+
+
 class SupportIndex:
     """Sentence embeddings of a set of articles, queried by hypothesis."""
 
@@ -116,6 +134,8 @@ class SupportIndex:
         embedder: Embedder,
         nli: NLI,
         top: int = 2,
+        window: int = DEFAULT_WINDOW,
+        top_windows: int | None = DEFAULT_TOP_K,
         prefilter: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.articles = {a.id: a for a in articles}
@@ -123,6 +143,8 @@ class SupportIndex:
         self.embedder = embedder
         self.top = top
         self.prefilter = prefilter  # (hypothesis, passage) -> worth asking the model?
+        self.top_windows = top_windows
+        self._windows = {a.id: _windows([s.text for s in a.sentences], window) for a in articles}
         self._rows: list[tuple[str, int]] = [
             (a.id, n) for a in articles for n in range(len(a.sentences))
         ]
@@ -167,13 +189,17 @@ class SupportIndex:
                     continue
                 sims = self._vectors[rows] @ hyp_vectors[qi]
                 order = np.argsort(-sims, kind="stable")[: self.top]
+                premises: list[str] = []
                 for r in order:
                     n = self._rows[int(rows[int(r)])][1]
-                    sentence = self.articles[article_id].sentences[n].text
-                    window = self._window(article_id, n)
-                    for premise in dict.fromkeys((sentence, window)):
-                        if self.prefilter is None or self.prefilter(hypothesis, premise):
-                            jobs.append((qi, article_id, n, premise))
+                    premises += [self.articles[article_id].sentences[n].text]
+                    premises += [self._window(article_id, n)]
+                if self.top_windows:
+                    windows = self._windows[article_id]
+                    premises += closest_windows(windows, hypothesis, self.top_windows)
+                for premise in dict.fromkeys(premises):
+                    if self.prefilter is None or self.prefilter(hypothesis, premise):
+                        jobs.append((qi, article_id, 0, premise))
         if jobs:
             probs = self.nli.relations([(premise, queries[qi][0]) for qi, _, _, premise in jobs])
             scored: dict[tuple[int, str], list[tuple[float, float, str]]] = {}
