@@ -44,3 +44,18 @@ def test_compress_never_raises_and_is_idempotent(text: str) -> None:
 @given(st.text(max_size=120), st.text(max_size=120))
 def test_coverage_is_a_share(a: str, b: str) -> None:
     assert 0.0 <= coverage(a, b) <= 1.0
+
+
+def test_compress_drops_a_run_in_heading_but_keeps_speakers() -> None:
+    assert (
+        compress("Russia's Position: The Kremlin wants a buffer zone in the east.")
+        == "The Kremlin wants a buffer zone in the east."
+    )
+    assert (
+        compress("The Broader Political Context: These events come before the election.")
+        == "These events come before the election."
+    )
+    kept = "Peskov said: “We will not comment on the talks.”"
+    assert compress(kept) == kept
+    assert compress("Key takeaway: The talks failed.") == "Key takeaway: The talks failed."
+    assert compress("Update: Talks resumed.") == "Update: Talks resumed."  # too short left

@@ -78,11 +78,21 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MARKS = re.compile(r"[\"“”«»]")
+# a run-in heading left in front of a sentence by the page layout ("Russia's Position: The
+# Kremlin …"): up to six capitalised words (small function words allowed) and a colon,
+# then a capitalised word (not a quotation: "Peskov said: “…”" keeps its speaker)
+_RUN_IN_HEADING = re.compile(
+    r"^(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|to|a|an)){0,5}):\s+"
+    r"(?=[A-Z][a-z])"
+)
 
 
 def compress(text: str) -> str:
-    """Light compression: drop a leading discourse filler, tidy spacing and the full stop."""
+    """Light compression: drop a run-in heading and a leading discourse filler, tidy
+    spacing and the full stop."""
     out = text.strip()
+    while (headless := _RUN_IN_HEADING.sub("", out, count=1)) != out and _words(headless) >= 4:
+        out = headless
     while True:
         stripped = _FILLER.sub("", out, count=1)
         if stripped == out or not stripped:
