@@ -43,6 +43,7 @@ import tarfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.common import dev_half  # the dev halves bench.grounding reports
 
@@ -318,6 +319,18 @@ def load_frank_pairs(part: str = "fit", folder: Path = FRANK, window: int = 3) -
             tag = "entailment" if consistent else "neutral"
             out.append(Pair(premise, claim, tag, "frank", "valid-" + part))
     return out
+
+
+def macro_f1(gold: Any, pred: Any) -> float:
+    """Mean F1 over the three label ids (a class never predicted nor present scores 0)."""
+    import numpy as np
+
+    scores = []
+    for c in range(len(LABELS)):
+        tp = int(((pred == c) & (gold == c)).sum())
+        wrong = int(((pred == c) & (gold != c)).sum()) + int(((pred != c) & (gold == c)).sum())
+        scores.append(2 * tp / max(1, 2 * tp + wrong))
+    return float(np.mean(scores))
 
 
 def upsample_minority(pairs: list[Pair], label: str, factor: int) -> list[Pair]:

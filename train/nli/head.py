@@ -81,15 +81,6 @@ def fit_logreg(
     return result.x[: k * 3].reshape(k, 3), result.x[k * 3 :]
 
 
-def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
-    scores = []
-    for c in range(3):
-        tp = int(((pred == c) & (gold == c)).sum())
-        wrong = int(((pred == c) & (gold != c)).sum()) + int(((pred != c) & (gold == c)).sum())
-        scores.append(2 * tp / max(1, 2 * tp + wrong))
-    return float(np.mean(scores))
-
-
 def distracted(
     pairs: list[D.Pair], fillers: list[tuple[str, str]], share: float, seed: int
 ) -> list[D.Pair]:
@@ -213,9 +204,9 @@ def main(argv: list[str] | None = None) -> None:
     best: tuple[tuple[float, float], float, np.ndarray, np.ndarray] | None = None
     for l2 in [float(v) for v in args.l2.split(",")]:
         coef, intercept = fit_logreg((x - mean) / scale, y, l2, weights)
-        dev_f1 = macro_f1(y_dev, (((x_dev - mean) / scale) @ coef + intercept).argmax(1))
+        dev_f1 = D.macro_f1(y_dev, (((x_dev - mean) / scale) @ coef + intercept).argmax(1))
         aux_f1 = (
-            macro_f1(y_aux, (((x_aux - mean) / scale) @ coef + intercept).argmax(1))
+            D.macro_f1(y_aux, (((x_aux - mean) / scale) @ coef + intercept).argmax(1))
             if x_aux is not None and y_aux is not None
             else 0.0
         )

@@ -125,18 +125,6 @@ def predict(model: CrossEncoder, items, batch_size: int = 64) -> np.ndarray:
     return out
 
 
-def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
-    f1s = []
-    for c in range(3):
-        tp = int(((pred == c) & (gold == c)).sum())
-        fp = int(((pred == c) & (gold != c)).sum())
-        fn = int(((pred != c) & (gold == c)).sum())
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
-    return float(np.mean(f1s))
-
-
 def epoch_mix(
     args,
     epoch: int,
@@ -263,7 +251,7 @@ def onnx_dev_macro_f1(path: Path, tok, pairs: list[D.Pair]) -> float:
             },
         )[0]
         pred[idx] = out.argmax(1)
-    return macro_f1(np.array([i[2] for i in items]), pred)
+    return D.macro_f1(np.array([i[2] for i in items]), pred)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -409,10 +397,10 @@ def main(argv: list[str] | None = None) -> None:
     def evaluate_dev() -> None:
         nonlocal best_state
         pred = predict(model, dev_items).argmax(1)
-        f1 = macro_f1(dev_gold, pred)
+        f1 = D.macro_f1(dev_gold, pred)
         acc = float((pred == dev_gold).mean())
         aux_pred = predict(model, aux_dev).argmax(1)
-        aux_f1 = macro_f1(aux_gold, aux_pred)
+        aux_f1 = D.macro_f1(aux_gold, aux_pred)
         elapsed = time.time() - t0
         rec = {
             "step": step,

@@ -7,7 +7,7 @@ sorting and window combination; a backend only tokenizes and scores pairs that f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -105,22 +105,28 @@ class _OnnxPairModel(NLI):
         enc = self._plain_tokenizer.encode(text, add_special_tokens=False)
         return [(int(s), int(e)) for s, e in enc.offsets]
 
-    def _logits(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
-        """Raw logits; rows run one at a time when the graph is batch-dependent."""
-        import numpy as np
-
+    def _batches(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> Iterator[tuple[npt.NDArray[np.int64], dict[str, npt.NDArray[np.int64]]]]:
+        """``(attention_mask, session inputs)`` of the pairs, padded: one pair per run when
+        the graph is batch-dependent and ``deterministic`` is set, else one batch."""
         from storycheck.models._onnx import feed, pad_batch
 
-        encodings = self._tokenizer.encode_batch(pairs)
+        encodings = self._tokenizer.encode_batch(list(pairs))
         groups: Sequence[list[Any]]
         if self.deterministic and self._info.batch_dependent:
             groups = [[enc] for enc in encodings]
         else:
             groups = [encodings]
-        parts = []
         for group in groups:
             ids, mask, types = pad_batch(group, self._pad, self._info.fixed_length)
-            parts.append(self._session.run(None, feed(self._info, ids, mask, types))[0])
+            yield mask, feed(self._info, ids, mask, types)
+
+    def _logits(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """Raw logits; rows run one at a time when the graph is batch-dependent."""
+        import numpy as np
+
+        parts = [self._session.run(None, inputs)[0] for _, inputs in self._batches(pairs)]
         return np.concatenate(parts).astype(np.float32)
 
 
@@ -335,26 +341,15 @@ class HeadNLI(OnnxNLI):
 
     def features(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
         """``(n, 2 * hidden)`` features of pairs that fit (pooled state, masked token mean)."""
-        from storycheck.models._onnx import feed, pad_batch
-
         self.load()
-        encodings = self._tokenizer.encode_batch(list(pairs))
-        groups: Sequence[list[Any]]
-        if self.deterministic and self._info.batch_dependent:
-            groups = [[enc] for enc in encodings]
-        else:
-            groups = [encodings]
+        if not pairs:
+            return np.zeros((0, 0), dtype=np.float32)
         parts = []
-        for group in groups:
-            if not group:
-                continue
-            ids, mask, types = pad_batch(group, self._pad, self._info.fixed_length)
-            pooled, tokens = self._session.run(self._outputs, feed(self._info, ids, mask, types))
+        for mask, inputs in self._batches(pairs):
+            pooled, tokens = self._session.run(self._outputs, inputs)
             weights = mask[:, : tokens.shape[1], None].astype(np.float32)
             mean = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
             parts.append(np.hstack([pooled, mean]).astype(np.float32))
-        if not parts:
-            return np.zeros((0, 0), dtype=np.float32)
         return np.concatenate(parts)
 
     def head(self, features: npt.NDArray[np.float32]) -> FloatArray:

@@ -98,15 +98,19 @@ def source_sentences(text: str) -> list[str]:
 
 
 def source_windows(text: str, window: int, stride: int) -> list[str]:
+    """:func:`sentence_windows` of a source text's :func:`source_sentences`."""
+    return sentence_windows(source_sentences(text), window, stride)
+
+
+def sentence_windows(sentences: Sequence[str], window: int, stride: int) -> list[str]:
     """Windows of ``window`` consecutive sentences every ``stride`` sentences.
 
-    A source with at most ``window`` sentences is one window (its sentences joined); the
-    last window always ends at the last sentence, so no sentence is left out. An empty
-    source gives one empty window.
+    At most ``window`` sentences make one window (the sentences joined); the last window
+    always ends at the last sentence, so no sentence is left out. No sentences give one
+    empty window.
     """
     if window < 1 or stride < 1:
         raise ValueError("window and stride must be at least 1")
-    sentences = source_sentences(text)
     if len(sentences) <= window:
         return [" ".join(sentences)]
     starts = list(range(0, len(sentences) - window + 1, stride))
@@ -169,11 +173,12 @@ class Grounder:
         units: list[int] = []
         owners: list[int] = []
         for n, (source, claim) in enumerate(pairs):
-            windows = source_windows(source, self.window, self.stride)
+            sentences = source_sentences(source)
+            windows = sentence_windows(sentences, self.window, self.stride)
             if self.top_k is not None:
                 windows = closest_windows(windows, claim, self.top_k)
             if self.sentences and self.window > 1:
-                singles = closest_windows(source_sentences(source), claim, self.sentences)
+                singles = closest_windows(sentences, claim, self.sentences)
                 windows = list(dict.fromkeys([*windows, *singles]))
             for text in windows:
                 units.append(index.setdefault((text, claim), len(index)))

@@ -30,6 +30,7 @@ from storycheck.verify.grounding import (
     DEFAULT_TOP_K,
     DEFAULT_WINDOW,
     closest_windows,
+    sentence_windows,
 )
 
 _SPACE = re.compile(r"\s+")
@@ -117,13 +118,6 @@ class Passage:
     verbatim: bool = False
 
 
-def _windows(sentences: Sequence[str], window: int) -> list[str]:
-    """Every run of ``window`` consecutive sentences (the Grounder's windows, stride 1)."""
-    if len(sentences) <= window:
-        return [" ".join(sentences)] if sentences else []
-    return [" ".join(sentences[i : i + window]) for i in range(len(sentences) - window + 1)]
-
-
 class SupportIndex:
     """Sentence embeddings of a set of articles, queried by hypothesis."""
 
@@ -144,7 +138,10 @@ class SupportIndex:
         self.top = top
         self.prefilter = prefilter  # (hypothesis, passage) -> worth asking the model?
         self.top_windows = top_windows
-        self._windows = {a.id: _windows([s.text for s in a.sentences], window) for a in articles}
+        self._windows = {
+            a.id: sentence_windows([s.text for s in a.sentences], window, 1) if a.sentences else []
+            for a in articles
+        }
         self._rows: list[tuple[str, int]] = [
             (a.id, n) for a in articles for n in range(len(a.sentences))
         ]
