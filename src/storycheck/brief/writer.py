@@ -1,7 +1,13 @@
 """The extractive brief: pick, order and cite the claims the sources agree on.
 
-Only claims the cross-check found corroborated by at least two independent outlets and
-that no conflict touches can reach **What happened**, **Key facts** and the **Timeline**.
+Claims the cross-check found corroborated by at least two independent outlets and that no
+conflict touches fill **What happened**, **Key facts** and the **Timeline**. When too few
+are corroborated for **What happened** (short reports, one source, outlets that cover
+different angles), it is completed, after the corroborated lines, from the story's most
+representative article (the one closest to all the others), in that article's order:
+each such line cites that article plus every other article the support check finds
+supporting it, and a line only one outlet carries is marked ``single_source``.
+
 Equivalent claims (linked by entailment across articles) are grouped; each group is one
 candidate, worded by its plainest member, scored by how many outlets carry it, how
 central it is to the story and how early the articles report it, and chosen with maximal
@@ -31,6 +37,7 @@ from storycheck.model import (
     ClaimKind,
     ClaimStatus,
     DateMention,
+    Sentence,
     StoryCheck,
 )
 from storycheck.models import NLI, Embedder
@@ -58,7 +65,9 @@ class BriefOptions:
     ``coverage`` is the share of a sentence's content words the supporting passage must
     contain too (a lexical guard against the NLI model's topical false positives).
     ``weights`` weigh outlets, centrality, lead position and specificity (names,
-    numbers, dates) when ranking candidates.
+    numbers, dates) when ranking candidates. ``fill_lead`` completes a short What happened
+    from the most representative article (see the module doc); ``lead_words`` is how much
+    of each article is compared to find it.
     """
 
     length: Length = "standard"
@@ -69,6 +78,8 @@ class BriefOptions:
     min_sources: int = 2
     coverage: float = 0.3
     weights: tuple[float, float, float, float] = field(default=(0.35, 0.2, 0.15, 0.3))
+    fill_lead: bool = True
+    lead_words: int = 120
 
 
 _FILLER = re.compile(
@@ -165,6 +176,7 @@ class _Candidate:
     score: float = 0.0
     support: tuple[float, ...] = ()
     evidence: tuple[str, ...] = ()
+    status: str = ClaimStatus.CORROBORATED.value
 
 
 def _plainest(claims: Sequence[Claim]) -> Claim:
@@ -316,6 +328,10 @@ class BriefWriter:
             dropped += lost
         what = verified[:n_what]
         facts = sorted(verified[n_what:], key=lambda c: (not c.has_detail, -c.score))[:n_facts]
+        # the cross-checked lines first (lead-first order), then the fill in its article's order
+        what = _story_order(what)
+        if self.options.fill_lead and len(what) < n_what:
+            what += self._lead_fill(check, index, what, n_what - len(what))
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
         dated = [
@@ -330,7 +346,7 @@ class BriefWriter:
         dropped += lost
         timeline = timeline[:n_timeline]
         sections: dict[str, tuple[BriefSentence, ...]] = {
-            "what_happened": tuple(self._line(c) for c in _story_order(what)),
+            "what_happened": tuple(self._line(c) for c in what),
             "key_facts": tuple(self._line(c) for c in facts),
             "timeline": tuple(
                 self._line(c, group=date_label(c.when) if c.when else "") for c in timeline
@@ -379,9 +395,83 @@ class BriefWriter:
             claim_ids=tuple(c.id for c in cand.claims),
             sources=len(cand.articles),
             group=group,
-            status=ClaimStatus.CORROBORATED.value,
+            status=cand.status,
             when=date_of(cand.when) if cand.when else None,
         )
+
+    def representative(self, check: StoryCheck) -> Article | None:
+        """The article closest to all the others (its lead against the leads' centroid)."""
+        articles = [a for a in check.articles if a.sentences]
+        if len(articles) <= 1:
+            return articles[0] if articles else None
+        words = self.options.lead_words
+        texts = [lead_of(a, words) for a in articles]
+        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+        centroid = vectors.mean(axis=0)
+        return articles[int(np.argmax(vectors @ centroid))]
+
+    def _lead_fill(
+        self, check: StoryCheck, index: SupportIndex, chosen: Sequence[_Candidate], need: int
+    ) -> list[_Candidate]:
+        """Up to ``need`` sentences of the representative article, in its order, each
+        cited to it and to the other articles that support it (see the module doc)."""
+        article = self.representative(check)
+        if article is None or need <= 0:
+            return []
+        disputed = disputed_claim_ids(check)
+        claims_at: dict[int, list[Claim]] = defaultdict(list)
+        for claim in check.claims:
+            if claim.article_id == article.id:
+                claims_at[claim.sentence_index].append(claim)
+        taken = {c.id for cand in chosen for c in cand.claims}
+        picked: list[tuple[Sentence, str, list[Claim]]] = []
+        for sentence in article.sentences:
+            claims = claims_at.get(sentence.index, [])
+            if any(c.id in disputed or c.id in taken or c.contradicted_by for c in claims):
+                continue  # told in Disputed, contradicted, or already a line of its own
+            if claims and all(c.kind is ClaimKind.OPINION for c in claims):
+                continue
+            text = compress(sentence.text)
+            if well_formed(text):
+                picked.append((sentence, text, claims))
+        if not picked:
+            return []
+        if chosen:  # leave out what the corroborated lines already say
+            vectors = np.asarray(
+                self.embedder.encode([c.text for c in chosen] + [t for _, t, _ in picked]),
+                dtype=np.float32,
+            )
+            sims = vectors[len(chosen) :] @ vectors[: len(chosen)].T
+            keep = sims.max(axis=1) < self.options.redundancy
+            picked = [p for p, k in zip(picked, keep, strict=True) if k]
+        picked = picked[:need]
+        others = tuple(a.id for a in check.articles if a.id != article.id)
+        scores = index.support_evidence([(text, others) for _, text, _ in picked]) if others else []
+        out: list[_Candidate] = []
+        for n, (sentence, text, claims) in enumerate(picked):
+            cites, support, evidence = [article.id], [1.0], [sentence.text]
+            if others:
+                for a, s, e in zip(others, *scores[n], strict=True):
+                    if s >= self.options.support and common_ground(text, e, self.options.coverage):
+                        cites.append(a)
+                        support.append(s)
+                        evidence.append(e)
+            out.append(
+                _Candidate(
+                    claims=claims,
+                    articles=tuple(cites),
+                    text=text,
+                    position=sentence.index / max(1, len(article.sentences)),
+                    when=None,
+                    has_detail=False,
+                    support=tuple(support),
+                    evidence=tuple(evidence),
+                    status=ClaimStatus.CORROBORATED.value
+                    if len(cites) >= self.options.min_sources
+                    else ClaimStatus.SINGLE_SOURCE.value,
+                )
+            )
+        return out
 
     def _fit_words(
         self, what: list[_Candidate], facts: list[_Candidate]
@@ -477,6 +567,12 @@ def status_single(claim: Claim) -> str:
     if claim.kind is ClaimKind.QUOTE:
         return ClaimStatus.UNVERIFIED_QUOTE.value
     return ClaimStatus.SINGLE_SOURCE.value
+
+
+def lead_of(article: Article, words: int) -> str:
+    """An article's headline and its first ``words`` words."""
+    body = " ".join(article.text.split()[:words])
+    return f"{article.title}. {body}" if article.title else body
 
 
 def _story_order(cands: Sequence[_Candidate]) -> list[_Candidate]:

@@ -175,7 +175,13 @@ def _brief_html(st: _Story) -> str:
     parts.append(f'<h3 id="{_e(st.id)}-what">What happened</h3>')
     if what:
         parts.append(
-            '<p class="lead">' + " ".join(f"{_e(s['text'])}{st.cites(s)}" for s in what) + "</p>"
+            '<p class="lead">'
+            + " ".join(
+                f"{_e(s['text'])}{st.cites(s)}"
+                + (f" {_badge('single_source')}" if s.get("status") == "single_source" else "")
+                for s in what
+            )
+            + "</p>"
         )
     else:
         parts.append(

@@ -27,7 +27,13 @@ def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str
     if not sentences:
         return [*lines, "_Nothing here._", ""]
     if name == "what_happened":
-        lines.append(" ".join(f"{_md(s['text'])} {_cite(s['citations'])}" for s in sentences))
+        lines.append(
+            " ".join(
+                f"{_md(s['text'])} {_cite(s['citations'])}"
+                + (" _(one source)_" if s.get("status") == "single_source" else "")
+                for s in sentences
+            )
+        )
     elif name == "key_facts":
         for s in sentences:
             lines.append(f"- {_md(s['text'])} {_cite(s['citations'])} _({s['sources']} sources)_")

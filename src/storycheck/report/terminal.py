@@ -26,7 +26,15 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
     console.print(Text("\nWhat happened", style="bold green"))
     what = sections.get("what_happened", ())
     if what:
-        console.print("  " + " ".join(f"{s.text} {cite(s.citations)}" for s in what), markup=False)
+        console.print(
+            "  "
+            + " ".join(
+                f"{s.text} {cite(s.citations)}"
+                + (" (one source)" if s.status == ClaimStatus.SINGLE_SOURCE.value else "")
+                for s in what
+            ),
+            markup=False,
+        )
     else:
         console.print("  no statement is supported by two or more independent sources")
     facts = sections.get("key_facts", ())

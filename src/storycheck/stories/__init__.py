@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from storycheck.model import Article, Story
-from storycheck.stories.cluster import StoryClusterer, StoryOptions, group_features, story_id_for
+from storycheck.stories.cluster import (
+    StoryClusterer,
+    StoryOptions,
+    group_features,
+    story_id_for,
+    story_title,
+)
 from storycheck.stories.features import ArticleFeatures, FeatureOptions, featurize
 from storycheck.stories.state import SavedState, StateDelta, StoryBackend, StoryRecord
 
@@ -37,6 +43,7 @@ __all__ = [
     "group_articles",
     "group_features",
     "story_id_for",
+    "story_title",
     "update_store",
 ]
 

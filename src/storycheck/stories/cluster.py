@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -422,8 +423,8 @@ class StoryClusterer:
         titled = [k for k in keys if self._titles[k]] or keys
         if index is not None and len(titled) > 1:
             vecs = np.asarray(index.get(np.asarray(titled)), dtype=np.float32)  # type: ignore[attr-defined]
-            sims = vecs.reshape(len(titled), -1) @ story.vec_sum.astype(np.float32)
-            story.title = self._titles[titled[int(np.argmax(sims))]]
+            nearest = nearest_to(vecs.reshape(len(titled), -1), story.vec_sum)
+            story.title = self._titles[titled[nearest]]
         else:
             story.title = self._titles[titled[0]]
         floor = 2 if story.size >= 2 else 1
@@ -488,6 +489,20 @@ def _earlier(a: datetime, b: datetime) -> bool:
     if (a.tzinfo is None) != (b.tzinfo is None):
         a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
     return a < b
+
+
+def nearest_to(vectors: FloatArray, direction: npt.NDArray[np.floating[Any]]) -> int:
+    """Row of ``vectors`` with the largest dot product with ``direction`` (a centroid)."""
+    return int(np.argmax(vectors @ np.asarray(direction, dtype=np.float32)))
+
+
+def story_title(features: Sequence[ArticleFeatures]) -> str:
+    """The headline a story of these articles gets: the member's nearest the centroid."""
+    titled = [f for f in features if f.title] or list(features)
+    if not titled:
+        return ""
+    vectors = np.stack([f.vector for f in titled]).astype(np.float32)
+    return titled[nearest_to(vectors, vectors.sum(axis=0))].title
 
 
 def group_features(

@@ -53,8 +53,9 @@ from storycheck.verify.checks import (
     role_conflicts,
     timeframe_conflicts,
 )
+from storycheck.verify.grounding import normalise
 from storycheck.verify.people import People
-from storycheck.verify.support import coverage, normalise
+from storycheck.verify.support import coverage
 
 
 @dataclass(frozen=True, slots=True)

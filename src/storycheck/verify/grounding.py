@@ -14,6 +14,9 @@ the source? :class:`Grounder` answers it with an NLI model (``storycheck.models.
 * with ``sentences`` > 0 and windows longer than one sentence, the ``sentences`` single
   sentences sharing the most content words with the claim are scored too (a fact stated
   in one sentence is not diluted by its neighbours);
+* a claim whose words the source has in a row (:func:`verbatim`: case, quote style,
+  spacing and punctuation folded, whole words only) is supported without asking the
+  model (``P(entail) = 1``), as in the brief's support check;
 * every (window, claim) pair of every input pair is scored in one NLI call (identical
   pairs only once; the backends sort by length and batch);
 * a pair's ``P(entail)`` is the maximum over its windows (some passage supports the
@@ -35,6 +38,7 @@ and aegis grounded better than either, and the Grounder used it; the head beats 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -69,6 +73,32 @@ _STOPWORDS = frozenset((
     "into", "about", "after", "before", "over", "under", "will", "would", "can", "could",
 ))
 # fmt: on
+
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+
+
+def normalise(text: str) -> str:
+    """Case, quote style and whitespace folded, for verbatim comparisons."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", folded).strip(" .")
+
+
+_VERBATIM_TOKEN = re.compile(r"\w+(?:'\w+)*")
+
+
+def verbatim_key(text: str) -> str:
+    """``text`` as space-separated words (:func:`normalise` first; contractions stay one
+    word), with a space at both ends, for :func:`verbatim` look-ups."""
+    return " " + " ".join(_VERBATIM_TOKEN.findall(normalise(text))) + " "
+
+
+def verbatim(claim: str, source: str) -> bool:
+    """Whether ``claim``'s words occur in ``source`` in a row, whole words only ("he won"
+    is not in "she won", "Trump won" is not in "Trump won't")."""
+    needle = verbatim_key(claim)
+    return needle.strip() != "" and needle in verbatim_key(source)
 
 
 def content_words(text: str) -> set[str]:
@@ -172,7 +202,11 @@ class Grounder:
         index: dict[tuple[str, str], int] = {}
         units: list[int] = []
         owners: list[int] = []
+        copied: list[int] = []
         for n, (source, claim) in enumerate(pairs):
+            if verbatim(claim, source):
+                copied.append(n)
+                continue
             sentences = source_sentences(source)
             windows = sentence_windows(sentences, self.window, self.stride)
             if self.top_k is not None:
@@ -183,6 +217,10 @@ class Grounder:
             for text in windows:
                 units.append(index.setdefault((text, claim), len(index)))
                 owners.append(n)
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        out[copied] = (1.0, 0.0, 0.0)
+        if not index:
+            return out
         probs = np.asarray(self.nli.relations(list(index)), dtype=np.float32)
         rows = probs[np.asarray(units, dtype=np.int64)]
         owner = np.asarray(owners, dtype=np.int64)
@@ -191,7 +229,8 @@ class Grounder:
         np.maximum.at(entail, owner, rows[:, 0])
         np.maximum.at(contra, owner, rows[:, 2])
         neutral = np.clip(1.0 - entail - contra, 0.0, 1.0)
-        out = np.stack([entail, neutral, contra], axis=1).astype(np.float32)
+        scored = np.bincount(owner, minlength=len(pairs)) > 0
+        out[scored] = np.stack([entail, neutral, contra], axis=1)[scored]
         single = np.bincount(owner, minlength=len(pairs)) == 1
         out[single] = rows[np.searchsorted(owner, np.flatnonzero(single))]
         return out

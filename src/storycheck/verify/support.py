@@ -18,7 +18,6 @@ windows of long documents, chosen on WiCE dev / FRANK valid).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,17 +30,8 @@ from storycheck.verify.grounding import (
     DEFAULT_WINDOW,
     closest_windows,
     sentence_windows,
+    verbatim_key,
 )
-
-_SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
-
-
-def normalise(text: str) -> str:
-    """Case, quote style and whitespace folded, for verbatim comparisons."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _SPACE.sub(" ", folded).strip(" .")
-
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]+|\d[\d.,]*")
 _NUMBER_WORDS = {
@@ -155,7 +145,7 @@ class SupportIndex:
         for row, (article_id, _n) in enumerate(self._rows):
             groups.setdefault(article_id, []).append(row)
         self._by_article = {k: np.asarray(v, dtype=np.int64) for k, v in groups.items()}
-        self._normal = {a.id: normalise(a.text) for a in articles}
+        self._verbatim = {a.id: verbatim_key(a.text) for a in articles}
 
     def _window(self, article_id: str, n: int) -> str:
         sentences = self.articles[article_id].sentences
@@ -174,11 +164,11 @@ class SupportIndex:
         jobs: list[tuple[int, str, int, str]] = []  # (query, article, sentence, premise)
         results: list[dict[str, Passage]] = [{} for _ in queries]
         for qi, (hypothesis, article_ids) in enumerate(queries):
-            needle = normalise(hypothesis)
+            needle = verbatim_key(hypothesis)
             for article_id in article_ids:
                 if article_id not in self.articles:
                     continue
-                if needle and needle in self._normal[article_id]:
+                if needle.strip() and needle in self._verbatim[article_id]:
                     results[qi][article_id] = Passage(article_id, hypothesis, 1.0, verbatim=True)
                     continue
                 rows = self._by_article.get(article_id)

@@ -1,0 +1,132 @@
+"""The extractive writer on a hand-written story whose outlets cover different angles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from storycheck.brief import BriefOptions, BriefWriter
+from storycheck.ingest.pipeline import build_article
+from storycheck.model import Article, ClaimStatus, Document, SourceFormat, Story, StoryCheck
+from storycheck.models import ModelUnavailableError, get_embedder, get_nli, get_parser
+from storycheck.verify import cross_check
+
+# Three short reports of one (invented) event; each tells a different part of it, so the
+# cross-check finds little that two outlets both say.
+REPORTS = [
+    (
+        "Harbour crane collapses in Westport",
+        "A container crane collapsed at the Westport harbour on Thursday morning. "
+        "The port authority closed two berths while engineers inspect the site. "
+        "Ships due this week are being sent to the northern terminal.",
+    ),
+    (
+        "Westport crane collapse halts loading",
+        "Loading stopped at two Westport berths after a crane fell on Thursday. "
+        "Dock workers' union leader Mara Ortiz blamed years of missed maintenance. "
+        "The union wants an independent inquiry into the harbour's equipment.",
+    ),
+    (
+        "Insurers count the cost of the Westport crane accident",
+        "Insurers expect claims of about 40 million euros after the Westport crane accident. "
+        "The crane was installed in 1998 and was due to be replaced next year. "
+        "Shares in the harbour operator fell 3 percent on Friday.",
+    ),
+]
+
+
+def _articles() -> list[Article]:
+    return [
+        build_article(
+            Document(
+                source=f"report-{n}",
+                format=SourceFormat.TEXT,
+                text=body,
+                title=title,
+                outlet=f"Outlet {n}",
+            )
+        )
+        for n, (title, body) in enumerate(REPORTS)
+    ]
+
+
+@pytest.fixture(scope="module")
+def story() -> Iterator[tuple[StoryCheck, BriefWriter]]:
+    try:
+        parser, embedder, nli = get_parser(), get_embedder(), get_nli()
+    except ModelUnavailableError as exc:  # pragma: no cover - the models are dependencies
+        pytest.skip(str(exc))
+    articles = _articles()
+    check = cross_check(
+        articles,
+        Story(id="s-test", title=REPORTS[0][0], article_ids=tuple(a.id for a in articles)),
+        parser=parser,
+        embedder=embedder,
+        nli=nli,
+    )
+    yield check, BriefWriter(embedder=embedder, nli=nli)
+
+
+def test_short_what_happened_is_completed_from_the_representative_article(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    check, writer = story
+    brief = writer.write(check)
+    what = brief.sections["what_happened"]
+    assert what, "What happened is never empty when the articles have sentences"
+    representative = writer.representative(check)
+    assert representative is not None
+    own = [s.text for s in representative.sentences]
+    single = [s for s in what if s.status == ClaimStatus.SINGLE_SOURCE.value]
+    assert single, [s.status for s in what]
+    for line in single:
+        assert line.citations == (representative.id,)
+        assert line.support == (1.0,)
+        assert line.evidence[0] in own
+    # the fill keeps its article's order
+    positions = [own.index(s.evidence[0]) for s in what if s.evidence and s.evidence[0] in own]
+    assert positions == sorted(positions)
+    # a line that more outlets support cites them all and counts as corroborated
+    for line in what:
+        if len(line.citations) >= 2:
+            assert line.status == ClaimStatus.CORROBORATED.value
+            assert all(score >= writer.options.support for score in line.support)
+
+
+def test_without_the_fill_only_corroborated_lines_remain(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    check, writer = story
+    strict = BriefWriter(
+        embedder=writer.embedder, nli=writer.nli, options=BriefOptions(fill_lead=False)
+    )
+    what = strict.write(check).sections["what_happened"]
+    assert all(len(s.citations) >= 2 for s in what)
+    assert all(s.status == ClaimStatus.CORROBORATED.value for s in what)
+
+
+def test_representative_article_is_the_one_closest_to_the_others(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    check, writer = story
+    off_topic = build_article(
+        Document(
+            source="off-topic",
+            format=SourceFormat.TEXT,
+            text="The city orchestra announced its spring season of Mahler symphonies. "
+            "Tickets go on sale next Monday.",
+            title="Orchestra spring season",
+        )
+    )
+    mixed = StoryCheck(
+        story=check.story,
+        articles=(off_topic, *check.articles[:2]),
+        claims=(),
+        quotes=(),
+        entities=(),
+        findings=(),
+        scores=(),
+    )
+    chosen = writer.representative(mixed)
+    assert chosen is not None and chosen.id != off_topic.id
