@@ -40,7 +40,7 @@ def run(n: int) -> dict[str, float | int]:
     start = time.perf_counter()
     clusterer = StoryClusterer()
     clusterer.add(feats)
-    clusterer.finish()
+    clusterer.finish(feats)  # with the refinement pass, as group_features
     stories = clusterer.stories()
     t_cluster = time.perf_counter() - start
     cpu = time.process_time() - cpu0

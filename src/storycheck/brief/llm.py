@@ -94,8 +94,8 @@ def prompt(check: StoryCheck, brief: Brief, sentences: int) -> list[dict[str, st
     seen: set[str] = set()
     for name in ("what_happened", "key_facts", "timeline"):
         for s in brief.sections.get(name, ()):
-            if s.text in seen:
-                continue
+            if s.text in seen or s.status == ClaimStatus.SINGLE_SOURCE.value:
+                continue  # a repeat, or a line resting on one source: not a verified fact
             seen.add(s.text)
             cites = "".join(f"[{brief.number(a)}]" for a in s.citations)
             lines.append(f"- {s.text} {cites}")

@@ -4,9 +4,11 @@ Claims the cross-check found corroborated by at least two independent outlets an
 conflict touches fill **What happened**, **Key facts** and the **Timeline**. When too few
 are corroborated for **What happened** (short reports, one source, outlets that cover
 different angles), it is completed, after the corroborated lines, from the story's most
-representative article (the one closest to all the others), in that article's order:
-each such line cites that article plus every other article the support check finds
-supporting it, and a line only one outlet carries is marked ``single_source``.
+representative article (the one closest to all the others), in that article's order,
+leaving out what the brief tells elsewhere or must not assert (disputed or contradicted
+claims, quotes no other outlet carries, opinion, sentences with nothing checkable such as
+headings): each such line cites that article plus every other article the support check
+finds supporting it, and a line only one outlet carries is marked ``single_source``.
 
 Equivalent claims (linked by entailment across articles) are grouped; each group is one
 candidate, worded by its plainest member, scored by how many outlets carry it, how
@@ -79,7 +81,7 @@ class BriefOptions:
     coverage: float = 0.3
     weights: tuple[float, float, float, float] = field(default=(0.35, 0.2, 0.15, 0.3))
     fill_lead: bool = True
-    lead_words: int = 120
+    lead_words: int = 60
 
 
 _FILLER = re.compile(
@@ -326,12 +328,12 @@ class BriefWriter:
             kept, lost = self._verify(batch, index)
             verified += kept
             dropped += lost
-        what = verified[:n_what]
-        facts = sorted(verified[n_what:], key=lambda c: (not c.has_detail, -c.score))[:n_facts]
-        # the cross-checked lines first (lead-first order), then the fill in its article's order
+        what, rest = verified[:n_what], verified[n_what:]
+        # the cross-checked lines first (lead-first order), then the fill in its order
         what = _story_order(what)
         if self.options.fill_lead and len(what) < n_what:
             what += self._lead_fill(check, index, what, n_what - len(what))
+        facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
         dated = [
@@ -427,10 +429,16 @@ class BriefWriter:
         picked: list[tuple[Sentence, str, list[Claim]]] = []
         for sentence in article.sentences:
             claims = claims_at.get(sentence.index, [])
-            if any(c.id in disputed or c.id in taken or c.contradicted_by for c in claims):
-                continue  # told in Disputed, contradicted, or already a line of its own
-            if claims and all(c.kind is ClaimKind.OPINION for c in claims):
-                continue
+            if any(
+                c.id in disputed
+                or c.id in taken
+                or c.contradicted_by
+                or c.status is ClaimStatus.UNVERIFIED_QUOTE
+                for c in claims
+            ):
+                continue  # told in Disputed or Unverified, or already a line of its own
+            if not claims or all(c.kind is ClaimKind.OPINION for c in claims):
+                continue  # nothing checkable (a heading, a caption) or opinion only
             text = compress(sentence.text)
             if well_formed(text):
                 picked.append((sentence, text, claims))

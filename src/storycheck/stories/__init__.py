@@ -88,8 +88,10 @@ def update_store(
     fresh = [a for a in articles if not clusterer.knows(a.id)]
     if fresh:
         model = _embedder(embedder)
+        added: list[ArticleFeatures] = []
         for start in range(0, len(fresh), batch):
-            clusterer.add(featurize(fresh[start : start + batch], model, features))
-        clusterer.finish()
+            added += featurize(fresh[start : start + batch], model, features)
+            clusterer.add(added[start:])
+        clusterer.finish(added)
         store.save_story_state(clusterer.delta())
     return store.stories()

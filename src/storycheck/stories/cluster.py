@@ -64,6 +64,7 @@ class StoryOptions:
     name_share: float = 0.3
     min_name_overlap: float = 0.1
     final_merge_rounds: int = 3
+    refine_rounds: int = 3
 
 
 def story_id_for(article_id: str) -> str:
@@ -389,12 +390,101 @@ class StoryClusterer:
         self._removed.append(b.id)
         self._merged.append((b.id, a.id))
 
-    def finish(self) -> None:
-        """The final merge passes (call after the last :meth:`add`)."""
+    def finish(self, features: Sequence[ArticleFeatures] = ()) -> None:
+        """The final merge passes (call after the last :meth:`add`), then
+        :meth:`refine` over ``features`` (the articles just added) and merges again."""
         self._touched |= set(self._changed)
         for _ in range(max(1, self.opts.final_merge_rounds)):
             if not self.merge():
                 break
+        if features and self.refine(features):
+            self._touched |= set(self._changed)
+            for _ in range(max(1, self.opts.final_merge_rounds)):
+                if not self.merge():
+                    break
+
+    # refining --------------------------------------------------------------------------
+
+    def refine(self, features: Sequence[ArticleFeatures]) -> int:
+        """Move articles that fit another story better than their own; returns the moves.
+
+        A single pass in arrival order decides early articles before their story has
+        formed. Each round takes every article of ``features`` out of its story, scores
+        it against the stories of its ``neighbours`` nearest articles exactly as
+        :meth:`add` does (the story it left included, now without it), and puts it back
+        into the best one at or above ``threshold`` — into its own story when none is.
+        Up to ``refine_rounds`` rounds, fewer when a round moves nothing. A story left
+        empty is removed; a story's date range is not narrowed when an article leaves.
+        """
+        index = self._index
+        known = [f for f in features if f.article_id in self._key_of]
+        if index is None or not known or self.opts.refine_rounds < 1:
+            return 0
+        vecs = np.stack([f.vector for f in known]).astype(np.float32)
+        count = min(self.opts.neighbours + 1, len(index))  # type: ignore[arg-type]
+        found = index.search(vecs, count, threads=1)  # type: ignore[attr-defined]
+        keys = np.asarray(found.keys, dtype=np.int64).reshape(len(known), -1)
+        sims = 1.0 - np.asarray(found.distances, dtype=np.float32).reshape(len(known), -1)
+        total = 0
+        for _ in range(self.opts.refine_rounds):
+            moves = 0
+            for row, feat in enumerate(known):
+                key = self._key_of[feat.article_id]
+                home = self._find(self._key_story[key])
+                self._unplace(home, feat)
+                best: dict[int, float] = {}
+                for hk, hs in zip(keys[row], sims[row], strict=True):
+                    if hk < 0 or hk == key or hs < self.opts.candidate_floor:
+                        continue
+                    root = self._find(self._key_story[int(hk)])
+                    if self._stories[root].size and hs > best.get(root, -1.0):
+                        best[root] = float(hs)
+                target = self._choose(feat, feat.vector, best)
+                if target is None or target == home:
+                    target = home
+                else:
+                    moves += 1
+                    self._key_story[key] = target
+                    self._changed.add(target)
+                    self._touched.add(target)
+                self._replace(target, feat)
+                if not self._stories[home].size:
+                    self._drop(home)
+            total += moves
+            if not moves:
+                break
+        return total
+
+    def _unplace(self, seq: int, feat: ArticleFeatures) -> None:
+        story = self._stories[seq]
+        story.size -= 1
+        story.vec_sum -= feat.vector
+        for term in feat.terms:
+            left = story.profile.get(term, 0) - 1
+            if left > 0:
+                story.profile[term] = left
+            else:
+                story.profile.pop(term, None)
+
+    def _replace(self, seq: int, feat: ArticleFeatures) -> None:
+        story = self._stories[seq]
+        story.size += 1
+        story.vec_sum += feat.vector
+        for term in feat.terms:
+            story.profile[term] = story.profile.get(term, 0) + 1
+        when = feat.published
+        if when is not None:
+            if story.first_seen is None or _earlier(when, story.first_seen):
+                story.first_seen = when
+            if story.last_seen is None or _earlier(story.last_seen, when):
+                story.last_seen = when
+
+    def _drop(self, seq: int) -> None:
+        """Forget a story every article has left."""
+        story = self._stories.pop(seq)
+        self._changed.discard(seq)
+        self._touched.discard(seq)
+        self._removed.append(story.id)
 
     # reading -------------------------------------------------------------------------
 
@@ -510,6 +600,7 @@ def group_features(
 ) -> list[Story]:
     """Stories of ``features`` from scratch (in the given order)."""
     clusterer = StoryClusterer(options)
-    clusterer.add(list(features))
-    clusterer.finish()
+    feats = list(features)
+    clusterer.add(feats)
+    clusterer.finish(feats)
     return clusterer.stories()
