@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 #: (``python -m bench.grounding --tune``; docs/benchmarks.md has the sweep).
 DEFAULT_WINDOW = 3
 DEFAULT_STRIDE = 1
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.6
 DEFAULT_TOP_K: int | None = 4
 #: Single sentences scored besides the windows (the closest by content words).
 DEFAULT_SENTENCES = 1

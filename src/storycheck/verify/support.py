@@ -11,7 +11,7 @@ sharing the most content words with the hypothesis), so a passage the Grounder w
 accept is always among those scored. The verdict is the maximum over the passages.
 Everything goes to the NLI model in one batch. The brief and the audit call a passage
 supporting at P(entail) >= 0.5, the entailment threshold chosen on news dev for
-sentence-level pairs (the Grounder's 0.7 is its operating point for the best of a few
+sentence-level pairs (the Grounder's 0.6 is its operating point for the best of a few
 windows of long documents, chosen on WiCE dev / FRANK valid).
 """
 
