@@ -46,9 +46,9 @@ def test_a_misplaced_article_goes_back_to_its_event() -> None:
     key = clusterer._key_of["b3"]
     home = clusterer._find(clusterer._key_story[key])
     wrong = clusterer._find(clusterer._key_story[clusterer._key_of["a0"]])
-    clusterer._unplace(home, by_name["b3"])
+    clusterer._leave(home, by_name["b3"])
     clusterer._key_story[key] = wrong
-    clusterer._replace(wrong, by_name["b3"])
+    clusterer._join(wrong, by_name["b3"])
     assert clusterer.story_of("b3") == clusterer.story_of("a0")
 
     assert clusterer.refine(feats) == 1
@@ -64,7 +64,7 @@ def test_a_story_every_article_leaves_is_removed() -> None:
     # b2 alone in a story of its own: refining moves it to event B and drops that story
     key = clusterer._key_of["b2"]
     home = clusterer._find(clusterer._key_story[key])
-    clusterer._unplace(home, by_name["b2"])
+    clusterer._leave(home, by_name["b2"])
     lonely = clusterer._next_seq
     clusterer._next_seq += 1
     clusterer._stories[lonely] = replace(
@@ -77,7 +77,7 @@ def test_a_story_every_article_leaves_is_removed() -> None:
     )
     clusterer._parent[lonely] = lonely
     clusterer._key_story[key] = lonely
-    clusterer._replace(lonely, by_name["b2"])
+    clusterer._join(lonely, by_name["b2"])
     assert len(clusterer.stories()) == 3
 
     ids_before = {s.id for s in clusterer.stories()}

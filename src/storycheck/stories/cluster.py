@@ -302,17 +302,7 @@ class StoryClusterer:
             )
             self._stories[seq] = story
             self._parent[seq] = seq
-        story = self._stories[seq]
-        story.size += 1
-        story.vec_sum += vec
-        for term in feat.terms:
-            story.profile[term] = story.profile.get(term, 0) + 1
-        when = feat.published
-        if when is not None:
-            if story.first_seen is None or _earlier(when, story.first_seen):
-                story.first_seen = when
-            if story.last_seen is None or _earlier(story.last_seen, when):
-                story.last_seen = when
+        story = self._join(seq, feat)
         self._article_ids.append(feat.article_id)
         self._titles.append(feat.title)
         self._dates.append(feat.published)
@@ -431,7 +421,7 @@ class StoryClusterer:
             for row, feat in enumerate(known):
                 key = self._key_of[feat.article_id]
                 home = self._find(self._key_story[key])
-                self._unplace(home, feat)
+                self._leave(home, feat)
                 best: dict[int, float] = {}
                 for hk, hs in zip(keys[row], sims[row], strict=True):
                     if hk < 0 or hk == key or hs < self.opts.candidate_floor:
@@ -447,7 +437,7 @@ class StoryClusterer:
                     self._key_story[key] = target
                     self._changed.add(target)
                     self._touched.add(target)
-                self._replace(target, feat)
+                self._join(target, feat)
                 if not self._stories[home].size:
                     self._drop(home)
             total += moves
@@ -455,7 +445,8 @@ class StoryClusterer:
                 break
         return total
 
-    def _unplace(self, seq: int, feat: ArticleFeatures) -> None:
+    def _leave(self, seq: int, feat: ArticleFeatures) -> None:
+        """Take an article out of a story's running sums (its date range stays)."""
         story = self._stories[seq]
         story.size -= 1
         story.vec_sum -= feat.vector
@@ -466,7 +457,8 @@ class StoryClusterer:
             else:
                 story.profile.pop(term, None)
 
-    def _replace(self, seq: int, feat: ArticleFeatures) -> None:
+    def _join(self, seq: int, feat: ArticleFeatures) -> StoryRecord:
+        """Count an article into a story's running sums (size, vector, terms, dates)."""
         story = self._stories[seq]
         story.size += 1
         story.vec_sum += feat.vector
@@ -478,6 +470,7 @@ class StoryClusterer:
                 story.first_seen = when
             if story.last_seen is None or _earlier(story.last_seen, when):
                 story.last_seen = when
+        return story
 
     def _drop(self, seq: int) -> None:
         """Forget a story every article has left."""
