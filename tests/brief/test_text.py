@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storycheck.brief.writer import balance_quotes, compress, well_formed
+from storycheck.brief.writer import balance_quotes, compress, dangling, well_formed
 from storycheck.verify.support import content_words, coverage
 
 
@@ -59,3 +59,14 @@ def test_compress_drops_a_run_in_heading_but_keeps_speakers() -> None:
     assert compress(kept) == kept
     assert compress("Key takeaway: The talks failed.") == "Key takeaway: The talks failed."
     assert compress("Update: Talks resumed.") == "Update: Talks resumed."  # too short left
+
+
+def test_dangling_spots_sentences_that_point_back() -> None:
+    assert dangling("Their journey ended in a five-hour meeting.")
+    assert dangling("These events are framed by the election.")
+    assert dangling("“They don't know how to negotiate,” he said.")
+    assert dangling("It was the first visit since 2019.")
+    assert not dangling("Italy's envoy arrived.")  # a word that merely starts with "it"
+    assert not dangling("Thereafter the talks resumed.")
+    assert not dangling("Heavy rain closed the road.")
+    assert not dangling("The envoys met Putin on Tuesday.")

@@ -128,6 +128,16 @@ def well_formed(text: str) -> bool:
     return bool(text) and _BROKEN.search(text) is None and _words(text) >= 4
 
 
+# a sentence that opens by pointing back ("Their journey …", "These events …") only makes
+# sense after the sentence it followed in its article; the brief reorders lines
+_DANGLING = re.compile(r"^[“\"']?(?:he|she|they|their|his|her|its|it|these|those)\b", re.IGNORECASE)
+
+
+def dangling(text: str) -> bool:
+    """True for a sentence that opens with a pronoun or demonstrative pointing back."""
+    return _DANGLING.match(text) is not None
+
+
 def balance_quotes(text: str) -> str:
     """Re-open a quotation the claim span cut into: ``we won," she said`` → ``“we won," …``."""
     opens, closes = text.count("“"), text.count("”")
@@ -243,8 +253,9 @@ class BriefWriter:
                 continue
             best = _plainest(members)
             specificity = len(best.entities) + len(best.quantities) + len(best.dates)
-            if specificity == 0 or not well_formed(compress(best.standalone or best.text)):
-                continue  # nothing concrete to check (commentary), or a broken clause
+            text = compress(best.standalone or best.text)
+            if specificity == 0 or not well_formed(text) or dangling(text):
+                continue  # nothing concrete (commentary), a broken clause, or out of context
             dated = [
                 (m, d)
                 for m in sorted(members, key=lambda m: m is not best)
@@ -255,7 +266,7 @@ class BriefWriter:
                 _Candidate(
                     claims=members,
                     articles=tuple(sources),
-                    text=compress(best.standalone or best.text),
+                    text=text,
                     position=min(_position(m, articles) for m in members),
                     when=dated[0][1] if dated else None,
                     dated_text=compress(dated[0][0].standalone or dated[0][0].text)
@@ -440,7 +451,8 @@ class BriefWriter:
             if not claims or all(c.kind is ClaimKind.OPINION for c in claims):
                 continue  # nothing checkable (a heading, a caption) or opinion only
             text = compress(sentence.text)
-            if well_formed(text):
+            follows = bool(picked) and picked[-1][0].index == sentence.index - 1
+            if well_formed(text) and (follows or not dangling(text)):
                 picked.append((sentence, text, claims))
         if not picked:
             return []
