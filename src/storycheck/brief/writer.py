@@ -43,6 +43,8 @@ from storycheck.model import (
     StoryCheck,
 )
 from storycheck.models import NLI, Embedder
+from storycheck.stories.cluster import nearest_to
+from storycheck.stories.features import lead_text
 from storycheck.verify.checks import is_named, side_sentences
 from storycheck.verify.groups import claim_groups
 from storycheck.verify.support import SupportIndex, common_ground
@@ -417,11 +419,9 @@ class BriefWriter:
         articles = [a for a in check.articles if a.sentences]
         if len(articles) <= 1:
             return articles[0] if articles else None
-        words = self.options.lead_words
-        texts = [lead_of(a, words) for a in articles]
+        texts = [lead_text(a, self.options.lead_words) for a in articles]
         vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-        centroid = vectors.mean(axis=0)
-        return articles[int(np.argmax(vectors @ centroid))]
+        return articles[nearest_to(vectors, vectors.mean(axis=0))]
 
     def _lead_fill(
         self, check: StoryCheck, index: SupportIndex, chosen: Sequence[_Candidate], need: int
@@ -587,12 +587,6 @@ def status_single(claim: Claim) -> str:
     if claim.kind is ClaimKind.QUOTE:
         return ClaimStatus.UNVERIFIED_QUOTE.value
     return ClaimStatus.SINGLE_SOURCE.value
-
-
-def lead_of(article: Article, words: int) -> str:
-    """An article's headline and its first ``words`` words."""
-    body = " ".join(article.text.split()[:words])
-    return f"{article.title}. {body}" if article.title else body
 
 
 def _story_order(cands: Sequence[_Candidate]) -> list[_Candidate]:

@@ -383,15 +383,16 @@ class StoryClusterer:
     def finish(self, features: Sequence[ArticleFeatures] = ()) -> None:
         """The final merge passes (call after the last :meth:`add`), then
         :meth:`refine` over ``features`` (the articles just added) and merges again."""
+        self._final_merges()
+        if features and self.refine(features):
+            self._final_merges()
+
+    def _final_merges(self) -> None:
+        """Up to ``final_merge_rounds`` merge passes over every story changed so far."""
         self._touched |= set(self._changed)
         for _ in range(max(1, self.opts.final_merge_rounds)):
             if not self.merge():
                 break
-        if features and self.refine(features):
-            self._touched |= set(self._changed)
-            for _ in range(max(1, self.opts.final_merge_rounds)):
-                if not self.merge():
-                    break
 
     # refining --------------------------------------------------------------------------
 
@@ -435,8 +436,8 @@ class StoryClusterer:
                 else:
                     moves += 1
                     self._key_story[key] = target
-                    self._changed.add(target)
-                    self._touched.add(target)
+                    self._changed.update((home, target))
+                    self._touched.update((home, target))
                 self._join(target, feat)
                 if not self._stories[home].size:
                     self._drop(home)

@@ -229,9 +229,10 @@ class Grounder:
         np.maximum.at(entail, owner, rows[:, 0])
         np.maximum.at(contra, owner, rows[:, 2])
         neutral = np.clip(1.0 - entail - contra, 0.0, 1.0)
-        scored = np.bincount(owner, minlength=len(pairs)) > 0
+        counts = np.bincount(owner, minlength=len(pairs))
+        scored = counts > 0
         out[scored] = np.stack([entail, neutral, contra], axis=1)[scored]
-        single = np.bincount(owner, minlength=len(pairs)) == 1
+        single = counts == 1
         out[single] = rows[np.searchsorted(owner, np.flatnonzero(single))]
         return out
 

@@ -161,7 +161,7 @@ class SupportIndex:
         if not queries:
             return []
         hyp_vectors = np.asarray(self.embedder.encode([q for q, _ in queries]), dtype=np.float32)
-        jobs: list[tuple[int, str, int, str]] = []  # (query, article, sentence, premise)
+        jobs: list[tuple[int, str, str]] = []  # (query, article, premise)
         results: list[dict[str, Passage]] = [{} for _ in queries]
         for qi, (hypothesis, article_ids) in enumerate(queries):
             needle = verbatim_key(hypothesis)
@@ -186,11 +186,11 @@ class SupportIndex:
                     premises += closest_windows(windows, hypothesis, self.top_windows)
                 for premise in dict.fromkeys(premises):
                     if self.prefilter is None or self.prefilter(hypothesis, premise):
-                        jobs.append((qi, article_id, 0, premise))
+                        jobs.append((qi, article_id, premise))
         if jobs:
-            probs = self.nli.relations([(premise, queries[qi][0]) for qi, _, _, premise in jobs])
+            probs = self.nli.relations([(premise, queries[qi][0]) for qi, _, premise in jobs])
             scored: dict[tuple[int, str], list[tuple[float, float, str]]] = {}
-            for (qi, article_id, _n, premise), p in zip(jobs, probs, strict=True):
+            for (qi, article_id, premise), p in zip(jobs, probs, strict=True):
                 scored.setdefault((qi, article_id), []).append((float(p[0]), float(p[2]), premise))
             for (qi, article_id), options in scored.items():
                 entail = max(options, key=lambda o: o[0])
