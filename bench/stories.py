@@ -4,8 +4,9 @@ Wall time depends on what else runs on the machine, so CPU time (this process) i
 reported too, with the load average. The corpora come from :mod:`bench.storygen` (many
 fictional stories, heavy-tailed sizes, a year of dates). Timed: features (fast embedder
 + terms) and clustering, separately and together; the growth exponent is the slope of
-log(time) over log(n) between the smallest and the largest size. B³-F1 against the
-generator's story labels is printed as a sanity check (not an accuracy claim: see
+log(time) over log(n) between the smallest and the largest size. The topic level
+(:mod:`storycheck.stories.topics`, stories grouped into subjects) is timed on its own.
+B³-F1 against the generator's story labels is printed as a sanity check (not an accuracy claim: see
 bench/grouping.py for real data).
 
     python -m bench.stories                 # 1k, 10k, 100k
@@ -26,7 +27,7 @@ from collections.abc import Sequence
 from bench.grouping import bcubed
 from bench.storygen import generate
 from storycheck.models import get_fast_embedder
-from storycheck.stories import StoryClusterer, featurize
+from storycheck.stories import StoryClusterer, featurize, group_topics
 
 
 def run(n: int) -> dict[str, float | int]:
@@ -44,6 +45,9 @@ def run(n: int) -> dict[str, float | int]:
     stories = clusterer.stories()
     t_cluster = time.perf_counter() - start
     cpu = time.process_time() - cpu0
+    start = time.perf_counter()
+    topics = group_topics(feats, stories)
+    t_topics = time.perf_counter() - start
     owner = {aid: s.id for s in stories for aid in s.article_ids}
     pred = [owner[a.id] for a in articles]
     gold = [label for _, label in corpus]
@@ -58,6 +62,8 @@ def run(n: int) -> dict[str, float | int]:
         "cpu_s": round(cpu, 2),
         "articles_per_s": round(n / total, 1),
         "articles_per_cpu_s": round(n / cpu, 1),
+        "topics": len(topics),
+        "topics_s": round(t_topics, 2),
         "synthetic_b3_f1": bcubed(pred, gold)["f1"],
     }
 

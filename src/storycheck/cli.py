@@ -655,6 +655,12 @@ def list_stories(
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Group the inputs in memory; do not use a store.")
     ] = False,
+    topics: Annotated[
+        bool,
+        typer.Option(
+            "--topics", help="Also group the stories into topics (stories on one subject)."
+        ),
+    ] = False,
     allow_private: AllowPrivateOpt = False,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -663,11 +669,12 @@ def list_stories(
     """Group articles into stories and list them (size, dates, title, keywords).
 
     With PATHs the inputs are read, stored and grouped into the store's stories (old
-    articles are not processed again); without, the stored articles are grouped.
+    articles are not processed again); without, the stored articles are grouped. With
+    --topics the stories are listed under their topics.
     """
     from storycheck.ingest import IngestOptions, Ingestor
     from storycheck.models import ModelUnavailableError
-    from storycheck.stories import group_articles, update_store
+    from storycheck.stories import group_articles, topics_of, update_store
 
     out = _output(json_, quiet, verbose)
     store = None if no_store else _open_store(db)
@@ -692,6 +699,7 @@ def list_stories(
         usable = [a for a in articles if a.language in (None, "en")]
         try:
             stories = group_articles(usable) if store is None else update_store(store, usable)
+            grouped = topics_of(usable, stories) if topics else []
         except ModelUnavailableError as exc:
             out.err.print(f"storycheck: {exc}", markup=False)
             raise typer.Exit(2) from None
@@ -699,7 +707,21 @@ def list_stories(
         if store is not None:
             store.close()
     if out.json:
-        out.emit_json([to_jsonable(s) for s in stories])
+        listed = [to_jsonable(s) for s in stories]
+        out.emit_json(
+            {"topics": [to_jsonable(t) for t in grouped], "stories": listed} if topics else listed
+        )
+    elif stories and topics:
+        by_id = {s.id: s for s in stories}
+        for topic in grouped:
+            members = [by_id[sid] for sid in topic.story_ids]
+            head = (
+                f"topic {topic.id}: {topic.title} — {len(members)} stories, "
+                f"{topic.article_count} articles"
+            )
+            if topic.keywords:
+                head += f" ({', '.join(topic.keywords)})"
+            out.out.print(_stories_table(members, head))
     elif stories:
         total = sum(len(s.article_ids) for s in stories)
         out.out.print(_stories_table(stories, f"{len(stories)} stories, {total} articles"))

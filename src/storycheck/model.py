@@ -289,6 +289,20 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """A group of stories on the same subject (for example two earthquakes in one region).
+
+    Every story is in exactly one topic; ``story_ids`` are largest story first.
+    """
+
+    id: str
+    title: str
+    story_ids: tuple[str, ...]
+    article_count: int
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleScore:
     """How consistent one article is with the other sources.
 

@@ -56,3 +56,15 @@ def test_analyze_one_story_and_unknown_story(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("storycheck: story 's-nope' matches no story")
     assert "Traceback" not in bad.stderr
+
+
+def test_stories_with_topics(tmp_path: Path) -> None:
+    res = run("stories", str(CORPUS), "--db", str(tmp_path / "t.db"), "--topics", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    story_ids = sorted(s["id"] for s in out["stories"])
+    assert sorted(sid for t in out["topics"] for sid in t["story_ids"]) == story_ids
+    assert all(t["id"].startswith("t-") and t["title"] for t in out["topics"])
+    table = run("stories", "--db", str(tmp_path / "t.db"), "--topics")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.count("topic t-") == len(out["topics"])

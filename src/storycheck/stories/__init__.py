@@ -6,8 +6,10 @@ Typical use::
 
     stories = group_articles(articles)              # from scratch, in the given order
     stories = update_store(store, new_articles)     # continue the store's grouping
+    topics = topics_of(articles, stories)           # stories on the same subject
 
-See :mod:`storycheck.stories.cluster` for the algorithm and docs/stories.md for the
+See :mod:`storycheck.stories.cluster` for the algorithm, :mod:`storycheck.stories.topics`
+for the topic level and docs/stories.md for the
 parameters, their tuning and measured accuracy and speed.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storycheck.model import Article, Story
+from storycheck.model import Article, Story, Topic
 from storycheck.stories.cluster import (
     StoryClusterer,
     StoryOptions,
@@ -26,6 +28,7 @@ from storycheck.stories.cluster import (
 )
 from storycheck.stories.features import ArticleFeatures, FeatureOptions, featurize
 from storycheck.stories.state import SavedState, StateDelta, StoryBackend, StoryRecord
+from storycheck.stories.topics import TopicOptions, group_topics, topic_id_for
 
 if TYPE_CHECKING:
     from storycheck.models import Embedder
@@ -39,11 +42,15 @@ __all__ = [
     "StoryClusterer",
     "StoryOptions",
     "StoryRecord",
+    "TopicOptions",
     "featurize",
     "group_articles",
     "group_features",
+    "group_topics",
     "story_id_for",
     "story_title",
+    "topic_id_for",
+    "topics_of",
     "update_store",
 ]
 
@@ -95,3 +102,23 @@ def update_store(
         clusterer.finish(added)
         store.save_story_state(clusterer.delta())
     return store.stories()
+
+
+def topics_of(
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    *,
+    embedder: Embedder | None = None,
+    options: TopicOptions | None = None,
+    features: FeatureOptions | None = None,
+) -> list[Topic]:
+    """The topics of ``stories`` (grouped from ``articles``), largest first.
+
+    Every story is in exactly one topic; articles not in any story are ignored.
+    """
+    grouped = {aid for s in stories for aid in s.article_ids}
+    members = [a for a in articles if a.id in grouped]
+    if not stories:
+        return []
+    feats = featurize(members, _embedder(embedder), features) if members else []
+    return group_topics(feats, stories, options)
