@@ -28,6 +28,9 @@ def test_local_engine_groups_and_checks(tmp_path: Path) -> None:
     )
     assert [len(s.article_ids) for s in result.stories] == [5, 1]
     assert len(result.reports) == 2
+    listing = json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))
+    in_topics = sorted(sid for t in listing["topics"] for sid in t["story_ids"])
+    assert in_topics == sorted(s.id for s in result.stories)
     report = json.loads(result.reports[0].read_text(encoding="utf-8"))
     assert report["stories"][0]["id"] in {s.id for s in result.stories}
 

@@ -12,7 +12,8 @@ Reading, cleaning and embedding are embarrassingly parallel (chunks of inputs). 
 clustering is the sequential online algorithm of :mod:`storycheck.stories.cluster`, run on
 the driver over the collected features (ANN candidate search keeps it near-linear: about
 a minute per 100k articles); the cross-check of each story is parallel again. Results:
-``DIR/stories.json`` (every story with its articles) and, unless ``check=False``,
+``DIR/stories.json`` (every story with its articles, and the topics that group the stories
+unless ``topics=None``) and, unless ``check=False``,
 ``DIR/stories/<story-id>.json`` (the report/1 of that story).
 
 Near-duplicate collapsing works within one input chunk (``chunk_size`` inputs), not
@@ -35,6 +36,7 @@ from storycheck.ingest.sources import expand_inputs
 from storycheck.model import Article, InputProblem, Story, to_jsonable
 from storycheck.stories.cluster import StoryOptions, group_features
 from storycheck.stories.features import ArticleFeatures, FeatureOptions, featurize
+from storycheck.stories.topics import TopicOptions, group_topics
 
 Progress = Callable[[str], None]
 
@@ -50,6 +52,7 @@ class BatchOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     stories: StoryOptions = field(default_factory=StoryOptions)
     features: FeatureOptions = field(default_factory=FeatureOptions)
+    topics: TopicOptions | None = field(default_factory=TopicOptions)  # None: no topic level
     fast_embedder: str | None = None
 
 
@@ -201,14 +204,19 @@ def run_batch(
     feats = [feats[i] for i in keep]
     stories = cluster_stage(feats, opts.stories)
     say(f"{len(stories)} stories from {len(articles)} articles")
+    topics = group_topics(feats, stories, opts.topics) if opts.topics is not None else []
+    if topics:
+        say(f"{len(topics)} topics")
     out_dir.mkdir(parents=True, exist_ok=True)
     by_id = {a.id: a for a in articles}
     listing = [
         {**to_jsonable(s), "sources": [by_id[i].source for i in s.article_ids]} for s in stories
     ]
+    summary: dict[str, Any] = {"stories": listing, "articles": len(articles)}
+    if opts.topics is not None:
+        summary["topics"] = [to_jsonable(t) for t in topics]
     (out_dir / "stories.json").write_text(
-        json.dumps({"stories": listing, "articles": len(articles)}, indent=2, ensure_ascii=False),
-        encoding="utf-8",
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     reports: list[Path] = []
     if opts.check and stories:
