@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,7 @@ from storycheck.stories.features import NAME_MARK, ArticleFeatures
 from storycheck.stories.state import ArticleRecord, SavedState, StateDelta, StoryRecord
 
 FloatArray = npt.NDArray[np.float32]
+_YEAR = re.compile(re.escape(NAME_MARK) + r"(?:19[5-9]\d|20[0-4]\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class StoryOptions:
     min_name_overlap: float = 0.1
     final_merge_rounds: int = 3
     refine_rounds: int = 3
+    year_clash: float = 0.5
 
 
 def story_id_for(article_id: str) -> str:
@@ -103,6 +106,7 @@ class StoryClusterer:
         self._merged: list[tuple[str, str]] = []
         self._new: list[tuple[int, FloatArray, dict[str, float]]] = []
         self._key_of: dict[str, int] = {}
+        self._years: dict[int, frozenset[str]] = {}  # story seq -> its usual years (cache)
         if state is not None:
             self._load(state)
 
@@ -282,10 +286,25 @@ class StoryClusterer:
             return w_cov or 0.0
         if n_cov < self.opts.min_name_overlap:
             return -1.0  # names and numbers, but none of the story's: another event
+        clash = 1.0 - self.opts.year_clash if self._years_clash(names, story) else 1.0
         if w_cov is None:
-            return n_cov
+            return n_cov * clash
         share = self.opts.name_share
-        return (1 - share) * w_cov + share * n_cov
+        return ((1 - share) * w_cov + share * n_cov) * clash
+
+    def _years_clash(self, names: dict[str, float], story: StoryRecord) -> bool:
+        """The text names years, and the story's usual years (named by at least a third of
+        its articles) are all other ones: most likely another event of the same kind."""
+        mine = [t for t in names if _YEAR.fullmatch(t)]
+        if not mine:
+            return False
+        theirs = self._years.get(story.seq)
+        if theirs is None:
+            theirs = frozenset(
+                t for t, c in story.profile.items() if 3 * c >= story.size and _YEAR.fullmatch(t)
+            )
+            self._years[story.seq] = theirs
+        return bool(theirs) and not theirs.intersection(mine)
 
     def _place(
         self, key: int, feat: ArticleFeatures, vec: FloatArray, seq: int | None
@@ -363,6 +382,8 @@ class StoryClusterer:
 
     def _absorb(self, keep: int, gone: int) -> None:
         a, b = self._stories[keep], self._stories.pop(gone)
+        self._years.pop(keep, None)
+        self._years.pop(gone, None)
         a.size += b.size
         a.vec_sum += b.vec_sum
         for term, count in b.profile.items():
@@ -449,6 +470,7 @@ class StoryClusterer:
     def _leave(self, seq: int, feat: ArticleFeatures) -> None:
         """Take an article out of a story's running sums (its date range stays)."""
         story = self._stories[seq]
+        self._years.pop(seq, None)
         story.size -= 1
         story.vec_sum -= feat.vector
         for term in feat.terms:
@@ -461,6 +483,7 @@ class StoryClusterer:
     def _join(self, seq: int, feat: ArticleFeatures) -> StoryRecord:
         """Count an article into a story's running sums (size, vector, terms, dates)."""
         story = self._stories[seq]
+        self._years.pop(seq, None)
         story.size += 1
         story.vec_sum += feat.vector
         for term in feat.terms:
@@ -476,6 +499,7 @@ class StoryClusterer:
     def _drop(self, seq: int) -> None:
         """Forget a story every article has left."""
         story = self._stories.pop(seq)
+        self._years.pop(seq, None)
         self._changed.discard(seq)
         self._touched.discard(seq)
         self._removed.append(story.id)
