@@ -70,9 +70,14 @@ class StoryOptions:
     year_clash: float = 0.5
 
 
+def short_id(prefix: str, key: str) -> str:
+    """``prefix`` + the first 12 hex digits of the SHA-1 of ``key`` (stable ids)."""
+    return prefix + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
 def story_id_for(article_id: str) -> str:
     """A story's id: derived from its first article, so it never changes."""
-    return "s-" + hashlib.sha1(article_id.encode()).hexdigest()[:12]
+    return short_id("s-", article_id)
 
 
 def _days(a: datetime, b: datetime) -> float:

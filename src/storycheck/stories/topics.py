@@ -18,7 +18,6 @@ exactly one topic, so the two levels always agree.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
 from collections import defaultdict
@@ -29,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storycheck.model import Story, Topic
+from storycheck.stories.cluster import short_id
 from storycheck.stories.features import NAME_MARK, ArticleFeatures
 
 Sparse = dict[str, float]
@@ -51,7 +51,7 @@ class TopicOptions:
 
 def topic_id_for(story_id: str) -> str:
     """A topic's id: derived from its first story's id."""
-    return "t-" + hashlib.sha1(story_id.encode()).hexdigest()[:12]
+    return short_id("t-", story_id)
 
 
 def _tfidf(features: Sequence[ArticleFeatures]) -> list[Sparse]:
