@@ -30,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from storycheck.model import Article, SourceFormat
+from storycheck.model import Article, SourceFormat, Story
 from storycheck.stories import StoryOptions, featurize, group_features
 from storycheck.stories.features import ArticleFeatures
 from storycheck.stories.topics import TopicOptions, group_topics
@@ -142,15 +142,21 @@ def _predict(feats: list[ArticleFeatures], options: StoryOptions) -> list[str]:
     return [owner[f.article_id] for f in feats]
 
 
-def _predict_topics(
-    feats: list[ArticleFeatures], options: StoryOptions, topic_options: TopicOptions
+def _topic_labels(
+    feats: list[ArticleFeatures], stories: list[Story], topic_options: TopicOptions
 ) -> list[str]:
-    stories = group_features(feats, options)
+    """Each article's topic id, the topics grouped over ``stories``."""
     story_of = {aid: s.id for s in stories for aid in s.article_ids}
     topic_of = {
         sid: t.id for t in group_topics(feats, stories, topic_options) for sid in t.story_ids
     }
     return [topic_of[story_of[f.article_id]] for f in feats]
+
+
+def _predict_topics(
+    feats: list[ArticleFeatures], options: StoryOptions, topic_options: TopicOptions
+) -> list[str]:
+    return _topic_labels(feats, group_features(feats, options), topic_options)
 
 
 def _score(pred: list[str], gold: list[str]) -> dict[str, Any]:
@@ -254,16 +260,13 @@ def _tune_topics(
         return {}
     feats, gold = data["ecbplus"]
     stories = group_features(feats, StoryOptions())
-    story_of = {aid: s.id for s in stories for aid in s.article_ids}
     grid = {
         "emb_weight": [0.0, 0.1, 0.2, 0.3, 0.4],
         "threshold": [round(0.04 + 0.005 * i, 3) for i in range(25)],
     }
     rows = []
     for w, thr in itertools.product(*grid.values()):
-        topics = group_topics(feats, stories, TopicOptions(threshold=thr, emb_weight=w))
-        topic_of = {sid: t.id for t in topics for sid in t.story_ids}
-        pred = [topic_of[story_of[f.article_id]] for f in feats]
+        pred = _topic_labels(feats, stories, TopicOptions(threshold=thr, emb_weight=w))
         rows.append(
             {"emb_weight": w, "threshold": thr, "ecb_topic_f1": bcubed(pred, gold["topic"])["f1"]}
         )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from storycheck.model import Story
 from storycheck.stories import TopicOptions, group_topics, topic_id_for
 from storycheck.stories.features import ArticleFeatures
-from storycheck.stories.topics import _dot, _tfidf
+from storycheck.stories.topics import _tfidf
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 
@@ -75,6 +75,10 @@ def test_empty_input_and_stories_without_features() -> None:
     feats, stories = _quakes()
     topics = group_topics(feats, [*stories, lonely], TopicOptions(threshold=0.1))
     assert ("s-x",) in [t.story_ids for t in topics]
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def _brute_force(

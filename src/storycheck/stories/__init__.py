@@ -116,9 +116,9 @@ def topics_of(
 
     Every story is in exactly one topic; articles not in any story are ignored.
     """
-    grouped = {aid for s in stories for aid in s.article_ids}
-    members = [a for a in articles if a.id in grouped]
     if not stories:
         return []
+    grouped = {aid for s in stories for aid in s.article_ids}
+    members = [a for a in articles if a.id in grouped]
     feats = featurize(members, _embedder(embedder), features) if members else []
     return group_topics(feats, stories, options)

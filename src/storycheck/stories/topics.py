@@ -72,13 +72,6 @@ def _tfidf(features: Sequence[ArticleFeatures]) -> list[Sparse]:
     return out
 
 
-def _dot(a: Sparse, b: Sparse) -> float:
-    """Dot product of two sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[t] for t, v in a.items() if t in b)
-
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -140,10 +133,15 @@ class _Groups:
         self.val[gone] = np.zeros(0, dtype=np.float64)
         self.members[gone] = []
 
+    def heaviest_ids(self, g: int, k: int) -> list[int]:
+        """Term ids of the ``k`` heaviest terms of group ``g`` (ties by term)."""
+        idx, val = self.idx[g], self.val[g]
+        order = sorted(range(len(idx)), key=lambda i: (-val[i], idx[i]))
+        return [int(idx[i]) for i in order[:k]]
+
     def heaviest(self, g: int, k: int) -> list[str]:
         """The ``k`` heaviest terms of group ``g`` (ties by term)."""
-        order = sorted(range(len(self.idx[g])), key=lambda i: (-self.val[g][i], self.idx[g][i]))
-        return [self.vocab[int(self.idx[g][i])] for i in order[:k]]
+        return [self.vocab[i] for i in self.heaviest_ids(g, k)]
 
 
 def _nearest(unit: FloatArray, k: int, opts: TopicOptions) -> IntArray:
@@ -183,11 +181,10 @@ def _candidates(groups: _Groups, opts: TopicOptions) -> dict[int, set[int]]:
                 if 0 <= b != a:
                     pairs[min(a, b)].add(max(a, b))
     df = np.bincount(np.concatenate(groups.idx), minlength=len(groups.vocab))
-    postings: dict[str, list[int]] = defaultdict(list)
-    ids = {t: i for i, t in enumerate(groups.vocab)}
+    postings: dict[int, list[int]] = defaultdict(list)
     for g in range(n):
-        for term in groups.heaviest(g, opts.term_candidates):
-            if df[ids[term]] <= opts.max_posting:
+        for term in groups.heaviest_ids(g, opts.term_candidates):
+            if df[term] <= opts.max_posting:
                 postings[term].append(g)
     for members in postings.values():
         for x, a in enumerate(members):
