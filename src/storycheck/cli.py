@@ -426,6 +426,16 @@ def analyze(
 
         for check in analysis.checks:
             render_check(check, out.out, analysis.briefs.get(check.story.id))
+    if out.verbose and analysis.timings:
+        t = analysis.timings
+        stages = ", ".join(
+            f"{k} {t[k]:.1f}s" for k in ("ingest", "stories", "check", "brief") if k in t
+        )
+        out.err.print(
+            f"time: {stages}; total {t['total']:.1f}s, of which NLI {t['nli']:.1f}s "
+            f"({t['nli_pairs']:.0f} pairs, {t['nli_windows']:.0f} windows)",
+            markup=False,
+        )
     if not analysis.ingest.articles:
         out.err.print("storycheck: no usable articles were read", markup=False)
         raise typer.Exit(2)

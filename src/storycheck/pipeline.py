@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +50,9 @@ class Analysis:
     skipped: tuple[Article, ...]
     models: dict[str, str]
     briefs: dict[str, Brief] = field(default_factory=dict)  # story id → brief
+    #: Wall seconds per stage (ingest, stories, check, brief, total) and, inside check and
+    #: brief, the NLI model's share (nli) with the pairs and premise windows it scored.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def story_of(articles: Sequence[Article]) -> Story:
@@ -120,20 +124,24 @@ def analyze(
 
     opts = options or AnalyzeOptions()
     say = progress or (lambda _msg: None)
+    clock = _StageClock()
     say("reading inputs")
     ingestor = Ingestor(opts.ingest, store)
     try:
         result = ingestor.run(inputs)
     finally:
         ingestor.close()
+    clock.lap("ingest")
     usable = [a for a in result.articles if a.language in (None, "en")]
     skipped = tuple(a for a in result.articles if a not in usable)
     parser = get_parser(opts.parser)
     embedder = get_embedder(opts.embedder)
     nli = get_nli(opts.nli)
     models = {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)}
+    nli_before = nli_work(nli)
     say("grouping into stories")
     stories = group_stories(usable, opts, store=store)
+    clock.lap("stories")
     if opts.story is not None:
         stories = [select_story(stories, opts.story)]
     by_id = {a.id: a for a in usable}
@@ -149,10 +157,57 @@ def analyze(
         )
         for story in stories
     )
+    clock.lap("check")
     briefs: dict[str, Brief] = {}
     if opts.brief is not None:
         briefs = write_briefs(checks, opts, embedder=embedder, nli=nli, progress=say)
-    return Analysis(ingest=result, checks=checks, skipped=skipped, models=models, briefs=briefs)
+        clock.lap("brief")
+    pairs, windows, seconds = (b - a for a, b in zip(nli_before, nli_work(nli), strict=True))
+    timings = {
+        **clock.laps,
+        "total": clock.total(),
+        "nli": round(seconds, 3),
+        "nli_pairs": pairs,
+        "nli_windows": windows,
+    }
+    return Analysis(
+        ingest=result,
+        checks=checks,
+        skipped=skipped,
+        models=models,
+        briefs=briefs,
+        timings=timings,
+    )
+
+
+class _StageClock:
+    """Wall time per stage, in the order the stages ran."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(self.laps.get(stage, 0.0) + now - self.last, 3)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.start, 3)
+
+
+def nli_work(nli: NLI) -> tuple[float, float, float]:
+    """Pairs, windows and seconds an NLI model (or its members) has scored so far."""
+    members = getattr(nli, "members", None)
+    if members:
+        found = [nli_work(m) for m in members]
+        return (
+            max(f[0] for f in found),
+            sum(f[1] for f in found),
+            sum(f[2] for f in found),
+        )
+    pairs, windows, seconds = nli.stats.snapshot()
+    return float(pairs), float(windows), seconds
 
 
 def write_briefs(

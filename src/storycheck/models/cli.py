@@ -194,6 +194,34 @@ def _workload(role: Role, model: Any, size: int) -> dict[str, Any]:
     }
 
 
+def _numerics(model: Any, verify: bool) -> dict[str, Any]:
+    """Precision, kernel path and (with ``verify``) the distance to the float64 reference."""
+    out: dict[str, Any] = {}
+    numerics = getattr(model, "numerics", None)
+    if numerics is not None:
+        found = numerics()
+        out.update(
+            precision=found.precision,
+            kernel=found.kernel,
+            cpu_independent=found.cpu_independent,
+            warning=found.warning,
+        )
+    if verify:
+        from storycheck.models.reference import verify_model
+
+        checked = verify_model(model)
+        if checked is not None:
+            out["reference_max_abs_diff"] = checked.max_abs_diff
+            out["reference_ok"] = checked.ok
+            if not checked.ok:
+                out["warning"] = (
+                    f"outputs differ from the float64 reference by {checked.max_abs_diff:.3g} "
+                    f"(tolerance {checked.tolerance:g})"
+                    + (f"; {out['warning']}" if out.get("warning") else "")
+                )
+    return out
+
+
 @app.command("check")
 def check(
     json_: JsonOpt = False,
@@ -202,8 +230,24 @@ def check(
         typer.Option("--role", help="Only these roles (embedder, fast_embedder, nli, parser)."),
     ] = None,
     size: Annotated[int, typer.Option(help="Sentences in the tiny workload.")] = 128,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also compare each ONNX model's outputs on two fixed inputs with a float64 "
+            "numpy evaluation of the same graph (seconds per model).",
+        ),
+    ] = False,
 ) -> None:
-    """Load each default model, run a tiny workload, and print load time and throughput."""
+    """Load each default model, run a tiny workload, and print load time and throughput.
+
+    Also prints this CPU's relevant features (AVX2, AVX-512, VNNI) and, per model, the
+    precision and kernel path it runs with, with a warning when that path is known to
+    give other numbers on other CPUs.
+    """
+    from storycheck.models.cpu import cpu_info
+
+    cpu = cpu_info()
     wanted = role or list(ROLES)
     bad = [r for r in wanted if r not in ROLES]
     if bad:
@@ -228,6 +272,7 @@ def check(
             entry["load_s"] = round(time.perf_counter() - start, 3)
             entry["model_id"] = getattr(model, "model_id", choice.name)
             entry.update(_workload(r, model, size))
+            entry.update(_numerics(model, verify))
             entry["ok"] = True
         except (ModelUnavailableError, ConfigError) as exc:
             failed = True
@@ -236,27 +281,39 @@ def check(
             if not json_:
                 _problem(f"{r}: {exc}")
         results.append(entry)
+    cpu_entry = {"arch": cpu.arch, "model": cpu.model, **cpu.features()}
     if json_:
-        _emit_json({"checks": results})
+        _emit_json({"cpu": cpu_entry, "checks": results})
     else:
+        _out.print(f"CPU: {escape(cpu.label())}")
         table = Table(title="storycheck model check")
-        for column in ("role", "model", "load s", "throughput", "notes"):
+        for column in ("role", "model", "load s", "throughput", "precision", "notes"):
             table.add_column(column, overflow="fold")
         for e in results:
             if not e["ok"]:
                 table.add_row(
-                    e["role"], escape(e["model"] or "-"), "-", "-", "[red]not available[/]"
+                    e["role"], escape(e["model"] or "-"), "-", "-", "-", "[red]not available[/]"
                 )
                 continue
             notes = {k: v for k, v in e.items() if k in ("dim", "synthetic_agreement", "entities")}
+            if "reference_max_abs_diff" in e:
+                notes["vs float64"] = f"{e['reference_max_abs_diff']:.1e}"
+            kernel = e.get("precision", "?")
             table.add_row(
                 e["role"],
                 escape(e["model"]),
                 f"{e['load_s']:.2f}",
                 f"{e['throughput']:,.0f} {e['unit']}",
+                escape(kernel) if e["cpu_independent"] else f"[yellow]{escape(kernel)}[/]",
                 ", ".join(f"{k}={v}" for k, v in notes.items()),
             )
         _out.print(table)
+        for e in results:
+            if e.get("kernel"):
+                _out.print(f"{escape(e['model'])}: {escape(e['kernel'])}")
+        for e in results:
+            if e.get("warning"):
+                _err.print(f"storycheck: warning: {e['model']}: {e['warning']}", markup=False)
     if failed:
         raise typer.Exit(1)
 

@@ -25,6 +25,7 @@ from storycheck.models.cache import EmbeddingCache
 
 if TYPE_CHECKING:
     from storycheck.models.base import FloatArray
+    from storycheck.models.cpu import Numerics
 
 MINILM_FP32_DIRNAME = "all-MiniLM-L6-v2-fp32"
 
@@ -207,15 +208,12 @@ class MiniLMOnnxEmbedder(Embedder):
     def _load(self) -> None:
         from storycheck.models._onnx import load_tokenizer, make_session, pad_id
 
-        onnx_path = self.onnx_path or minilm_int8_path()
-        if not onnx_path.is_file():
-            raise ModelUnavailableError(f"no ONNX model at {onnx_path}")
         tokenizer_path = self.tokenizer_path or minilm_tokenizer_path()
         self._tokenizer = load_tokenizer(tokenizer_path)
         self._tokenizer.enable_truncation(self.max_length)
         self._pad = pad_id(self._tokenizer)
         self._session, self._info = make_session(
-            onnx_path, threads=self.threads, optimization=self.optimization
+            self.session_graph(), threads=self.threads, optimization=self.optimization
         )
         outputs = self._info.outputs
         for preferred in ("sentence_embedding", "last_hidden_state"):
@@ -225,6 +223,25 @@ class MiniLMOnnxEmbedder(Embedder):
         shape = self._session.get_outputs()[self._output].shape
         if isinstance(shape[-1], int):
             self._dim = int(shape[-1])
+
+    def session_graph(self) -> Path:
+        """The graph file the session runs: the given or packaged graph, or its fp32
+        rewrite when that graph is dynamically quantized (same answer on every CPU,
+        :mod:`storycheck.models._dequant`)."""
+        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
+
+        onnx_path = self.onnx_path or minilm_int8_path()
+        if not onnx_path.is_file():
+            raise ModelUnavailableError(f"no ONNX model at {onnx_path}")
+        if is_dynamic_int8(onnx_path.read_bytes()):
+            return fp32_copy(onnx_path)
+        return onnx_path
+
+    def numerics(self) -> Numerics:
+        from storycheck.models.cpu import numerics
+
+        self.load()
+        return numerics(str(self._info.precision))
 
     def _embed(self, texts: list[str], batch_size: int) -> FloatArray:
         import numpy as np

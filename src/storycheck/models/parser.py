@@ -12,6 +12,8 @@ from storycheck.models._deps import PIP_SPACY, ModelUnavailableError, package_di
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from storycheck.models.cpu import Numerics
+
 #: Rule-based components that read what another component writes (POS for lemmas).
 _NEEDS: dict[str, tuple[str, ...]] = {
     "lemmatizer": ("tagger", "attribute_ruler"),
@@ -61,6 +63,12 @@ class SpacyParser:
     @property
     def loaded(self) -> bool:
         return self._nlp is not None
+
+    def numerics(self) -> Numerics:
+        """spaCy's small pipelines run fp32 numpy (thinc) kernels on every CPU."""
+        from storycheck.models.cpu import FP32, numerics
+
+        return numerics(FP32)
 
     def load(self) -> None:
         if self._nlp is not None:
