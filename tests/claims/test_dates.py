@@ -61,3 +61,29 @@ def test_never_crashes_and_spans_are_exact(text: str, published: date) -> None:
         assert text[d.start : d.end] == d.text
         assert d.start >= last
         last = d.end
+
+
+@pytest.mark.parametrize(
+    ("published", "text"),
+    [
+        (date(9999, 12, 31), "The talks resume tomorrow."),
+        (date(9999, 12, 31), "The vote is on March 3."),
+        (date(9999, 12, 31), "They meet next Monday."),
+        (date(1, 1, 1), "The talks ended yesterday."),
+        (date(1, 1, 1), "They met last Monday."),
+    ],
+)
+def test_dates_at_the_calendar_ends_do_not_crash(published: date, text: str) -> None:
+    """#17: a publication date of 9999-12-31 or 0001-01-01 raised OverflowError."""
+    for mention in find_dates(text, published=published):
+        assert mention.value is None or date.min <= mention.value <= date.max
+
+
+@given(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+    st.sampled_from(
+        ["tomorrow", "yesterday", "today", "next Monday", "last Sunday", "on Friday", "March 3"]
+    ),
+)
+def test_no_exception_escapes_the_date_resolver(published: date, phrase: str) -> None:
+    find_dates(f"The meeting was {phrase}, officials said.", published=published)

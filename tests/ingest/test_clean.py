@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -151,3 +153,34 @@ def test_clean_body_never_crashes_and_yields_clean_paragraphs(text: str) -> None
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_metadata_fields_lose_terminal_escapes_and_bidi_overrides() -> None:
+    """#17: ESC/C1 sequences in a title, outlet or author reached the terminal raw."""
+    from storycheck.ingest.clean import clean_field
+
+    assert clean_field("Vote \x1b[2J\x1b]0;pwned\x07passes") == "Vote [2J]0;pwnedpasses"
+    assert clean_field("The \x9b31mGazette") == "The 31mGazette"
+    assert clean_field("Jane\u202eeoD") == "JaneeoD"
+    assert clean_field("  Two\nlines  ") == "Two lines"
+    assert clean_field("\x1b\x07") is None
+    assert clean_field(None) is None
+
+
+def test_ingested_metadata_is_clean(tmp_path: Path) -> None:
+    from storycheck.ingest import IngestOptions, Ingestor
+
+    path = tmp_path / "a.json"
+    path.write_text(
+        '{"title": "Council \\u001b[31mvotes", "outlet": "Gazette\\u009b2J", '
+        '"author": "A\\u001bB", "text": "The council voted on Tuesday. The vote passed 7-2."}',
+        encoding="utf-8",
+    )
+    ingestor = Ingestor(IngestOptions(), None)
+    try:
+        (article,) = ingestor.run([str(path)]).articles
+    finally:
+        ingestor.close()
+    for value in (article.title, article.outlet, article.author):
+        assert value is not None
+        assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value)

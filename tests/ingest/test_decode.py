@@ -68,3 +68,36 @@ def test_arbitrary_bytes_decode_or_raise_input_error(data: bytes) -> None:
         assert str(exc)
     else:
         assert isinstance(result, str)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "\ufeffThe council voted.".encode("utf-16-le")[:-1],  # truncated last code unit
+        b"\xff\xfe" + "Vote ".encode("utf-16-le") + b"\x00\xd8" + "passed".encode("utf-16-le"),
+        b'<html><head><meta charset="undefined"></head><body>caf\xe9 vote</body></html>',
+        b'<html><head><meta charset="base64"></head><body>caf\xe9 vote</body></html>',
+    ],
+)
+def test_broken_encodings_decode_with_replacements_not_errors(data: bytes) -> None:
+    """#17: truncated UTF-16, a lone surrogate and a bogus declared charset raised."""
+    text = decode_bytes(data)
+    assert "vote" in text.lower()
+
+
+def test_utf16_without_bom_is_detected() -> None:
+    """#17: UTF-16LE without a byte-order mark was refused as binary."""
+    text = "The council voted 7-2 on Tuesday to approve the budget."
+    assert decode_bytes(text.encode("utf-16-le")) == text
+    assert decode_bytes(text.encode("utf-16-be")) == text
+    with pytest.raises(InputError, match="binary"):
+        decode_bytes(b"\x00\x01\x02\x03binary\x00\x00\x10")
+
+
+@given(st.binary(max_size=400))
+def test_no_exception_but_input_error_escapes_decoding(data: bytes) -> None:
+    try:
+        decode_bytes(b"\xff\xfe" + data)
+        decode_bytes(data)
+    except InputError:
+        pass

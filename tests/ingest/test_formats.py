@@ -232,9 +232,39 @@ def test_readers_never_crash_on_arbitrary_text(text: str) -> None:
         except InputError:
             continue
         for doc in docs:
+            if isinstance(doc, InputError):
+                continue
             try:
                 article = build_article(doc)
             except InputError:
                 continue
             for s in article.sentences:
                 assert article.text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"title": "x", "text": "y", "n": ' + "9" * 5000 + "}", "unreadable JSON value"),
+    ],
+)
+def test_json_that_python_cannot_parse_is_an_input_error(text: str, reason: str) -> None:
+    """#17: deep nesting raised RecursionError, a 5,000-digit number ValueError."""
+    with pytest.raises(InputError, match=reason):
+        read_json(text, "a.json")
+    (entry,) = iter_jsonl(text, "a.jsonl")
+    assert isinstance(entry, InputError) and reason in str(entry)
+
+
+def test_json_list_with_one_bad_item_keeps_the_others() -> None:
+    """#17: one bad element discarded the whole file."""
+    items = [{"title": "A", "text": BODY}, {"title": "no body"}, 7, {"title": "B", "text": BODY}]
+    entries = read_json(json.dumps(items), "a.json")
+    docs = [e for e in entries if not isinstance(e, InputError)]
+    errors = [str(e) for e in entries if isinstance(e, InputError)]
+    assert [d.title for d in docs] == ["A", "B"]
+    assert errors == [
+        "item 2: no article text (expected a 'text', 'content' or 'body' field)",
+        "item 3: expected a JSON object, got int",
+    ]

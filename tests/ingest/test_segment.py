@@ -89,3 +89,24 @@ def test_agrees_with_pysbd_on_seeds(seeds_dir: Path) -> None:
             total += len(ours | theirs)
     assert total > 100
     assert agree / total >= 0.97
+
+
+def test_splitting_one_long_paragraph_is_linear() -> None:
+    """A paragraph of n sentences splits in time ~n (it was ~n², #17): the ratio of the
+    times for 4n and n sentences stays far below 16."""
+    import time
+
+    from storycheck.ingest.segment import sentence_spans
+
+    def best(n: int) -> float:
+        text = "The council said the vote passed. " * n
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            spans = sentence_spans(text)
+            times.append(time.perf_counter() - start)
+        assert len(spans) == n
+        return min(times)
+
+    small, large = best(2_000), best(8_000)
+    assert large / small < 8, (small, large)

@@ -104,13 +104,21 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _resolve_weekday(weekday: int, published: date, rel: str | None) -> date:
+def _shift(day: date, days: int) -> date | None:
+    """``day`` moved by ``days``, or None past the calendar's ends (0001-01-01, 9999-12-31)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _resolve_weekday(weekday: int, published: date, rel: str | None) -> date | None:
     back = (published.weekday() - weekday) % 7
     if rel == "next" or rel == "this coming":
-        return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
+        return _shift(published, (weekday - published.weekday()) % 7 or 7)
     if rel == "last" and back == 0:
         back = 7
-    return published - timedelta(days=back)
+    return _shift(published, -back)
 
 
 def _mention(name: str, m: re.Match[str], published: date | None) -> DateMention | None:
@@ -126,7 +134,8 @@ def _mention(name: str, m: re.Match[str], published: date | None) -> DateMention
         if year is None and published is not None:
             year = published.year
             guess = _safe_date(year, month, day)
-            if guess is not None and guess > published + timedelta(days=7):
+            horizon = _shift(published, 7)
+            if guess is not None and horizon is not None and guess > horizon:
                 year -= 1
             value = _safe_date(year, month, day)
             year = None  # the text did not say the year
@@ -144,7 +153,7 @@ def _mention(name: str, m: re.Match[str], published: date | None) -> DateMention
             groups["relday"].lower()
         ]
         if published is not None:
-            value = published + timedelta(days=offset)
+            value = _shift(published, offset)
     elif name == "relative_period":
         relative = True
     return DateMention(

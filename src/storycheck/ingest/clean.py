@@ -18,7 +18,10 @@ from storycheck.ingest import boilerplate
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab/newline/CR, DEL and C1 (ESC/CSI sequences would reach a terminal)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# bidirectional overrides and isolates: they reorder what a terminal or page shows
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"[a-z]+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’)。！？」]\s*$")
@@ -63,6 +66,17 @@ def normalize(text: str) -> str:
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def clean_field(value: str | None) -> str | None:
+    """A metadata field (title, outlet, author) made safe to print: control, C1,
+    zero-width and bidi-override characters removed, whitespace collapsed to one line;
+    None when nothing is left."""
+    if value is None:
+        return None
+    text = _BIDI.sub("", normalize(value))
+    text = " ".join(text.split())
+    return text or None
 
 
 def junk_reason(line: str) -> str | None:

@@ -53,6 +53,19 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
     return out
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le" / "utf-16-be" when ``head`` looks like mostly-ASCII UTF-16 without a
+    byte-order mark (NUL in nearly every odd / even byte, text in the others), else None."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : 2 * pairs : 2], head[1 : 2 * pairs : 2]
+    for zeros, text, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * pairs and text.count(0) <= 0.02 * pairs:
+            return name
+    return None
+
+
 def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode an input's bytes to text or raise :class:`InputError` saying why not."""
     check_size(len(data), max_bytes)
@@ -66,9 +79,13 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        # a truncated last code unit or a lone surrogate becomes U+FFFD, never an error
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not text")
+        bom_less = _utf16_without_bom(data[:8192])
+        if bom_less is None:
+            raise InputError("binary file (contains NUL bytes), not text")
+        return data.decode(bom_less, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -77,8 +94,8 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
-            pass
+        except (LookupError, UnicodeError, ValueError):
+            pass  # an unknown or non-text codec ("undefined", "base64"), or wrong bytes
     from charset_normalizer import from_bytes
 
     matches = sorted(from_bytes(data[:200_000]), key=lambda m: (m.chaos, -m.coherence))

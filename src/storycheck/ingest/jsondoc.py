@@ -41,23 +41,43 @@ def document_from_mapping(obj: Any, source: str, fmt: SourceFormat) -> Document:
     )
 
 
-def read_json(text: str, source: str) -> list[Document]:
-    """Read a ``.json`` file: an article object, a list of them, or ``{"articles": [...]}``."""
+def _loads(text: str) -> Any:
+    """``json.loads`` whose every failure is an :class:`InputError` with the reason:
+    malformed JSON, nesting too deep for the parser (RecursionError), or a number too long
+    to convert (Python refuses integers of more than 4,300 digits)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read") from None
+    except ValueError as exc:
+        raise InputError(f"unreadable JSON value ({str(exc).split(';')[0]})") from None
+
+
+def read_json(text: str, source: str) -> list[Document | InputError]:
+    """Read a ``.json`` file: an article object, a list of them, or ``{"articles": [...]}``.
+
+    A list element that is not a usable article becomes an :class:`InputError` in its
+    place (the other elements are still read); a file that cannot be read at all raises.
+    """
+    data = _loads(text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, list):
         if not data:
             raise InputError("empty JSON list (no articles)")
-        return [
-            document_from_mapping(item, f"{source}#{i + 1}", SourceFormat.JSON)
-            for i, item in enumerate(data)
-        ]
+        out: list[Document | InputError] = []
+        for i, item in enumerate(data):
+            try:
+                out.append(document_from_mapping(item, f"{source}#{i + 1}", SourceFormat.JSON))
+            except InputError as exc:
+                out.append(InputError(f"item {i + 1}: {exc}"))
+        if all(isinstance(entry, InputError) for entry in out):
+            raise InputError(f"no usable article in {len(out)} items ({out[0]})")
+        return out
     return [document_from_mapping(data, source, SourceFormat.JSON)]
 
 
@@ -67,9 +87,7 @@ def iter_jsonl(text: str, source: str) -> Iterator[Document | InputError]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
             yield document_from_mapping(obj, f"{source}#{lineno}", SourceFormat.JSONL)
-        except json.JSONDecodeError as exc:
-            yield InputError(f"line {lineno}: malformed JSON ({exc.msg} at column {exc.colno})")
         except InputError as exc:
             yield InputError(f"line {lineno}: {exc}")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storycheck.ingest.clean import clean_body
+from storycheck.ingest.clean import clean_body, clean_field
 from storycheck.ingest.decode import DEFAULT_MAX_BYTES, check_size, decode_bytes
 from storycheck.ingest.dedup import NearDuplicateIndex, signature
 from storycheck.ingest.errors import InputError
@@ -147,7 +147,8 @@ def build_article(doc: Document, segmenter: SegmenterName = "rules") -> Article:
         flags.append("non-english")
     if len(text.split()) < SHORT_ARTICLE_WORDS:
         flags.append("short")
-    if not doc.title:
+    title, outlet = clean_field(doc.title), clean_field(doc.outlet)
+    if not title:
         flags.append("no-title")
     return Article(
         id=article_id,
@@ -157,13 +158,13 @@ def build_article(doc: Document, segmenter: SegmenterName = "rules") -> Article:
         paragraphs=body.paragraphs,
         sentences=tuple(sentences),
         content_hash=content_hash,
-        title=doc.title,
-        outlet=doc.outlet,
-        author=doc.author,
+        title=title,
+        outlet=outlet,
+        author=clean_field(doc.author),
         published=doc.published,
-        url=doc.url,
+        url=clean_field(doc.url),
         language=language,
-        outlets=(doc.outlet,) if doc.outlet else (),
+        outlets=(outlet,) if outlet else (),
         removed_lines=body.removed,
         flags=tuple(flags),
     )
@@ -244,10 +245,11 @@ class Ingestor:
         elif fmt is SourceFormat.HTML:
             url = source if "://" in source else None
             yield read_html(text, source, url=url)
-        elif fmt is SourceFormat.JSON:
-            yield from read_json(text, source)
-        elif fmt is SourceFormat.JSONL:
-            for entry in iter_jsonl(text, source):
+        elif fmt is SourceFormat.JSON or fmt is SourceFormat.JSONL:
+            entries = (
+                read_json(text, source) if fmt is SourceFormat.JSON else iter_jsonl(text, source)
+            )
+            for entry in entries:
                 if isinstance(entry, InputError):
                     problems.append(InputProblem(source, str(entry), fatal=False))
                 else:

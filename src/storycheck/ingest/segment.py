@@ -182,6 +182,9 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
+#: Characters looked back for the word before a period (longer "words" are not
+#: abbreviations or initials, so a cut one still ends the sentence).
+_LOOKBACK = 64
 _NEXT_WORD = re.compile(r"[\"“‘'(\[]?([\w’'-]+)")
 
 
@@ -191,7 +194,9 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return True  # ! ? … and ellipses end sentences when a capital follows
     if match.group("close"):
         return True  # `... said." Next` — a closing quote after the period
-    head = _WORD_BEFORE.search(text, 0, match.start())
+    # only the word right before the period matters: look back a bounded stretch, not
+    # from the paragraph's start (that made splitting quadratic in the paragraph length)
+    head = _WORD_BEFORE.search(text, max(0, match.start() - _LOOKBACK), match.start())
     if head is None:
         return True
     word = head.group(1).lstrip("'’(-")
