@@ -27,6 +27,15 @@ PAGE = b"<html><body><p>hello</p></body></html>"
         ("fc00::1", False),
         ("::ffff:127.0.0.1", False),
         ("224.0.0.1", False),
+        # #17: IPv6 forms that carry a private IPv4 address, and site-local
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("fec0::1", False),
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b:1::1", False),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo, client 127.0.0.1
     ],
 )
 def test_is_public_address(address: str, public: bool) -> None:
@@ -85,3 +94,89 @@ def test_http_error_status(http_server: Callable[..., str]) -> None:
 def test_bad_urls(url: str, reason: str) -> None:
     with Fetcher(allow_private=True, timeout=3) as fetcher, pytest.raises(InputError, match=reason):
         fetcher.get(url)
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(where: str) -> None:
+    """#17: --timeout bounded each read, so one byte a second kept a fetch alive for minutes."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+            payload = head + b"x" * 200 if where == "body" else head
+            if where == "body":
+                conn.sendall(head)
+                payload = b"x" * 200
+            for byte in payload:
+                if stop.is_set():
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
+    try:
+        with Fetcher(allow_private=True, timeout=1.5) as fetcher:
+            with pytest.raises(InputError, match="within 1.5 s"):
+                fetcher.get(url)
+    finally:
+        stop.set()
+        listener.close()
+
+
+def test_redirect_to_another_scheme_is_an_input_error(http_server: Callable[..., str]) -> None:
+    """#17: a redirect to ftp:// or file:// escaped as an httpcore exception."""
+    base = http_server(
+        {
+            "/ftp": (302, {"Location": "ftp://example.org/x"}, b""),
+            "/file": (302, {"Location": "file:///etc/passwd"}, b""),
+        }
+    )
+    with Fetcher(allow_private=True) as fetcher:
+        for path in ("/ftp", "/file"):
+            with pytest.raises(InputError):
+                fetcher.get(f"{base}{path}")
+
+
+MALFORMED_URLS = [
+    "http://0177.0.0.1/",
+    "http://256.256.256.256/",
+    "http://[::1",
+    "http://",
+    "http://:80/",
+    "http://a..b/",
+    "http://①②⑦.0.0.1/",
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_malformed_urls_are_one_line_input_errors(url: str) -> None:
+    """#17: these reached httpx and raised InvalidURL / UnicodeError."""
+    from storycheck.ingest.fetch import validate_url
+
+    with pytest.raises(InputError, match="not a valid URL|unsupported URL scheme"):
+        validate_url(url)
+    with Fetcher(allow_private=True, timeout=2) as fetcher, pytest.raises(InputError):
+        fetcher.get(url)
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_web_check_url_refuses_what_the_fetcher_cannot_request(url: str) -> None:
+    from storycheck.web.inputs import InputRejectedError, check_url
+
+    with pytest.raises(InputRejectedError):
+        check_url(url)

@@ -207,3 +207,36 @@ def test_serve_reports_a_busy_port(tmp_path: Path) -> None:
         )
     assert result.exit_code == 2
     assert f"127.0.0.1:{port}:" in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>"]
+)
+def test_article_page_never_links_a_script_url(
+    client: TestClient, web_settings: WebSettings, tmp_path: Path, url: str
+) -> None:
+    """#17: ``javascript:`` / ``data:`` article URLs became links on /articles/{id}."""
+    import json as _json
+
+    from storycheck.ingest import IngestOptions, Ingestor
+    from storycheck.store import Store
+
+    path = tmp_path / "a.json"
+    body = f"A council in a town voted on a plan about {url[:4]} roads. It passed by seven votes."
+    path.write_text(
+        _json.dumps({"title": "Roads plan", "outlet": "Gazette", "url": url, "text": body}),
+        encoding="utf-8",
+    )
+    store = Store(web_settings.store_path)
+    try:
+        ingestor = Ingestor(IngestOptions(), store)
+        try:
+            (article,) = ingestor.run([str(path)]).articles
+        finally:
+            ingestor.close()
+    finally:
+        store.close()
+    page = client.get(f"/articles/{article.id}")
+    assert page.status_code == 200, page.text
+    assert 'href="javascript' not in page.text.lower()
+    assert 'href="data:text' not in page.text.lower()

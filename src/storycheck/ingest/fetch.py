@@ -1,7 +1,10 @@
 """Fetching URLs safely.
 
-- only ``http``/``https``; redirects capped; a timeout; a size cap enforced while
-  streaming; a clear user agent; no proxies from the environment;
+- only ``http``/``https``; redirects capped; a size cap enforced while streaming; a
+  clear user agent; no proxies from the environment;
+- one deadline for the whole fetch (connect, headers, body, every redirect): each socket
+  read and write waits at most until the deadline, so a server that trickles one byte a
+  second cannot hold a fetch (or a web worker) past it;
 - SSRF guard: every address a host resolves to must be public. The check happens at
   *connect* time inside the connection pool's network backend, and the socket is
   opened to the checked address, so neither a redirect to an internal host nor a DNS
@@ -13,9 +16,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -33,11 +39,38 @@ class BlockedAddressError(httpcore.ConnectError):
     """The host resolves to an address the guard refuses."""
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries: mapped, 6to4, Teredo (server and client),
+    NAT64 (well-known prefix)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def is_public_address(address: str) -> bool:
-    """True for globally routable unicast addresses (IPv4-mapped IPv6 unwrapped)."""
+    """True for globally routable unicast addresses. IPv6 forms that embed an IPv4
+    address (mapped, 6to4, Teredo, NAT64) count only if every embedded one is public;
+    site-local ``fec0::/10`` and local-use NAT64 ``64:ff9b:1::/48`` are refused."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or ip in _NAT64_LOCAL:
+            return False
+        embedded = _embedded_ipv4(ip)
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif embedded:
+            return all(is_public_address(str(v4)) for v4 in embedded)
     return bool(
         ip.is_global
         and not ip.is_multicast
@@ -62,6 +95,50 @@ def resolve(host: str, port: int) -> list[str]:
     except socket.gaierror as exc:
         raise httpcore.ConnectError(f"cannot resolve host {host!r} ({exc.strerror})") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+#: ``time.monotonic()`` by which the current fetch must be done (set by Fetcher.get).
+_DEADLINE: ContextVar[float | None] = ContextVar("storycheck_fetch_deadline", default=None)
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """``timeout`` cut to what is left of the current fetch's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the fetch took longer than its deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose reads and writes never wait past the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -89,7 +166,10 @@ class GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(
+                    address, port, _remaining(timeout), local_address, socket_options
+                )
+                return _DeadlineStream(stream)
             except httpcore.ConnectError as exc:
                 last = exc
         raise last if last else httpcore.ConnectError(f"no address for {host}")
@@ -126,6 +206,8 @@ class GuardedTransport(httpx.BaseTransport):
             raise httpx.ConnectError(str(exc), request=request) from None
         except httpcore.ProtocolError as exc:
             raise httpx.RemoteProtocolError(str(exc), request=request) from None
+        except httpcore.UnsupportedProtocol as exc:  # e.g. a redirect to ftp:// or file://
+            raise httpx.UnsupportedProtocol(str(exc), request=request) from None
         assert isinstance(resp.stream, Iterable)
         return httpx.Response(
             status_code=resp.status,
@@ -138,12 +220,49 @@ class GuardedTransport(httpx.BaseTransport):
         self._pool.close()
 
 
+def validate_url(url: str) -> str:
+    """``url`` if it is an http(s) URL the fetcher can request, else :class:`InputError`.
+
+    Refused: other schemes, no host, a port that is not a number, an unclosed IPv6
+    bracket, empty host labels (``a..b``), a dotted numeric host that is not a plain IPv4
+    address (``0177.0.0.1``, ``256.256.256.256``) and hosts IDNA cannot encode (``①②⑦.0.0.1``).
+    """
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("http", "https"):
+        raise InputError(f"unsupported URL scheme {scheme!r} (only http and https)")
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+        host = parts.hostname or ""
+        if not host:
+            raise ValueError("no host")
+        if "[" not in parts.netloc:
+            labels = host.rstrip(".").split(".")
+            if any(not label for label in labels):
+                raise ValueError("empty label in the host name")
+            if all(label.isdigit() for label in labels):
+                ipaddress.IPv4Address(host)  # 0177.0.0.1, 256.256.256.256: not an address
+            host.encode("idna")
+        httpx.URL(url)
+    except (ValueError, UnicodeError, httpx.InvalidURL) as exc:
+        raise InputError(f"not a valid URL ({str(exc) or type(exc).__name__})") from None
+    return url
+
+
 class _ResponseStream(httpx.SyncByteStream):
     def __init__(self, stream: Iterable[bytes]) -> None:
         self._stream = stream
 
     def __iter__(self) -> Any:
-        yield from self._stream
+        # errors while reading the body are httpcore's: give httpx's (as its own transport does)
+        try:
+            yield from self._stream
+        except httpcore.TimeoutException as exc:
+            raise httpx.ReadTimeout(str(exc) or "timed out") from None
+        except httpcore.NetworkError as exc:
+            raise httpx.ReadError(str(exc)) from None
+        except httpcore.ProtocolError as exc:
+            raise httpx.RemoteProtocolError(str(exc)) from None
 
     def close(self) -> None:
         close = getattr(self._stream, "close", None)
@@ -172,6 +291,8 @@ class Fetcher:
         max_redirects: int = MAX_REDIRECTS,
     ) -> None:
         self.max_bytes = max_bytes
+        #: Seconds the whole fetch may take, redirects included.
+        self.timeout = timeout
         self._client = httpx.Client(
             transport=GuardedTransport(allow_private),
             timeout=timeout,
@@ -196,9 +317,14 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         """Fetch ``url`` or raise :class:`InputError` with a one-line reason."""
-        scheme = url.split(":", 1)[0].lower()
-        if scheme not in ("http", "https"):
-            raise InputError(f"unsupported URL scheme {scheme!r} (only http and https)")
+        validate_url(url)
+        token = _DEADLINE.set(time.monotonic() + self.timeout)
+        try:
+            return self._get(url)
+        finally:
+            _DEADLINE.reset(token)
+
+    def _get(self, url: str) -> Fetched:
         try:
             with self._client.stream("GET", url) as response:
                 if response.status_code >= 400:
@@ -226,7 +352,10 @@ class Fetcher:
         except httpx.TooManyRedirects:
             raise InputError("too many redirects") from None
         except httpx.TimeoutException:
-            raise InputError("unreachable (timed out)") from None
+            reason = f"unreachable (no complete answer within {self.timeout:g} s)"
+            raise InputError(reason) from None
+        except httpx.UnsupportedProtocol as exc:
+            raise InputError(f"redirected to an unsupported URL ({exc})") from None
         except httpx.ConnectError as exc:
             message = str(exc)
             if message.startswith("refused:"):

@@ -14,6 +14,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from storycheck.report.links import http_url
 from storycheck.report.svg import bar_chart, matrix, timeline
 
 CSS = """
@@ -401,9 +402,10 @@ def _sources_html(st: _Story) -> str:
     items: list[str] = []
     for s in st.sources:
         loc = str(s.get("location") or "")
+        url = http_url(loc)
         link = (
-            f'<a href="{_e(loc)}">{_e(loc)}</a>'
-            if loc.startswith(("http://", "https://"))
+            f'<a href="{_e(url)}" rel="noopener noreferrer nofollow">{_e(url)}</a>'
+            if url
             else f"<code>{_e(loc)}</code>"
         )
         cons = s.get("consistency")

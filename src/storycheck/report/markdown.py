@@ -6,10 +6,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from storycheck.report.html import grouped
+from storycheck.report.links import http_url
 
 
 def _cite(numbers: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
+
+
+def _code(text: str) -> str:
+    """Text for an inline code span: no backticks or line breaks to end it early."""
+    return " ".join(text.replace("`", "'").split())
 
 
 def _md(text: str) -> str:
@@ -23,7 +29,7 @@ def _md(text: str) -> str:
 def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str]:
     name = section["name"]
     sentences = section["sentences"]
-    lines = [f"## {section['title']}", ""]
+    lines = [f"## {_md(section['title'])}", ""]
     if not sentences:
         return [*lines, "_Nothing here._", ""]
     if name == "what_happened":
@@ -68,7 +74,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     out: list[str] = []
     for story in report.get("stories", []):
         brief = story.get("brief")
-        out += [f"# {story['title']}", ""]
+        out += [f"# {_md(story['title'])}", ""]
         if not brief:
             out += ["_No brief was written for this story._", ""]
             continue
@@ -89,7 +95,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             if src.get("published"):
                 parts.append(str(src["published"])[:10])
             if src.get("location"):
-                parts.append(f"<{src['location']}>")
+                url = http_url(src["location"])
+                # an autolink only for a plain http(s) URL; anything else is escaped text
+                parts.append(f"<{url}>" if url else f"`{_code(str(src['location']))}`")
             if src.get("consistency") is not None:
                 parts.append(f"consistency {src['consistency']:.2f}")
             out.append(" — ".join(parts))

@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from storycheck.ingest.errors import InputError
+from storycheck.ingest.fetch import validate_url
 from storycheck.ingest.sources import ARTICLE_SUFFIXES
 
 ALLOWED_SUFFIXES = ARTICLE_SUFFIXES  # the same file types the CLI reads
@@ -132,6 +134,10 @@ def check_url(url: str) -> str:
         raise InputRejectedError(value, "only http:// and https:// URLs can be fetched")
     if port == 0:
         raise InputRejectedError(value, "not a valid port")
+    try:
+        validate_url(value)  # the fetcher's own check: what passes here can be requested
+    except InputError as exc:
+        raise InputRejectedError(value, str(exc)) from None
     return value
 
 

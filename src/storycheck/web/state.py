@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from storycheck.report.links import http_url
 from storycheck.store import Store
 from storycheck.web.jobs import JobDB, JobRunner
 from storycheck.web.settings import WebSettings
@@ -77,6 +78,7 @@ def make_templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["http_url"] = http_url  # only http(s) article URLs become links
     env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f} %"
     env.filters["when"] = lambda v: (v or "")[:19].replace("T", " ")
     return env
