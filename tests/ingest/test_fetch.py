@@ -130,9 +130,11 @@ def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(where: str) ->
     thread.start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
     try:
-        with Fetcher(allow_private=True, timeout=1.5) as fetcher:
-            with pytest.raises(InputError, match="within 1.5 s"):
-                fetcher.get(url)
+        with (
+            Fetcher(allow_private=True, timeout=1.5) as fetcher,
+            pytest.raises(InputError, match=r"within 1\.5 s"),
+        ):
+            fetcher.get(url)
     finally:
         stop.set()
         listener.close()
@@ -168,7 +170,7 @@ def test_malformed_urls_are_one_line_input_errors(url: str) -> None:
     """#17: these reached httpx and raised InvalidURL / UnicodeError."""
     from storycheck.ingest.fetch import validate_url
 
-    with pytest.raises(InputError, match="not a valid URL|unsupported URL scheme"):
+    with pytest.raises(InputError, match=r"not a valid URL|unsupported URL scheme"):
         validate_url(url)
     with Fetcher(allow_private=True, timeout=2) as fetcher, pytest.raises(InputError):
         fetcher.get(url)
