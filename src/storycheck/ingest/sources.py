@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -47,12 +48,33 @@ def _is_url(value: str) -> bool:
     return bool(_SCHEME.match(value))
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(directory).parts):
+def _walk(directory: Path, problems: list[InputProblem]) -> Iterator[Path]:
+    """Article files under ``directory`` in sorted order, hidden names skipped.
+
+    Symlinked directories are followed once each (by real path), so a link loop ends;
+    a subdirectory that cannot be read is reported, not skipped silently.
+    """
+    visited: set[str] = set()
+
+    def unreadable(error: OSError) -> None:
+        reason = "permission denied" if isinstance(error, PermissionError) else error.strerror
+        problems.append(
+            InputProblem(str(error.filename or directory), f"cannot read directory ({reason})")
+        )
+
+    for root, dirs, files in os.walk(directory, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(root)
+        if real in visited:
+            dirs[:] = []
             continue
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
-            yield path
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if path.is_file():
+                yield path
 
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[InputItem], list[InputProblem]]:
@@ -62,8 +84,10 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[InputItem], list[InputPro
     seen: set[str] = set()
 
     def add(item: InputItem) -> None:
-        if item.source not in seen:
-            seen.add(item.source)
+        # a file reached twice (a symlink, a glob and a directory) is read once
+        key = os.path.realpath(item.path) if item.path is not None else item.source
+        if key not in seen:
+            seen.add(key)
             items.append(item)
 
     for raw in inputs:
@@ -72,7 +96,7 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[InputItem], list[InputPro
         elif _is_url(raw):
             add(InputItem(raw, "url"))
         elif Path(raw).is_dir():
-            found = list(_walk(Path(raw)))
+            found = list(_walk(Path(raw), problems))
             if not found:
                 problems.append(InputProblem(raw, "directory contains no article files"))
             for path in found:
