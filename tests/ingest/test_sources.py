@@ -21,8 +21,8 @@ def _tree(root: Path) -> None:
 
 def test_directory_symlink_loops_end_and_files_are_read_once(tmp_path: Path) -> None:
     _tree(tmp_path)
-    os.symlink(tmp_path, tmp_path / "a" / "loop")  # a -> root -> a -> ...
-    os.symlink(tmp_path / "a" / "one.txt", tmp_path / "b" / "alias.txt")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)  # a -> root -> a -> ...
+    (tmp_path / "b" / "alias.txt").symlink_to(tmp_path / "a" / "one.txt")
     items, problems = expand_inputs([str(tmp_path)])
     real = sorted(os.path.realpath(i.path) for i in items if i.path is not None)
     assert real == sorted(
