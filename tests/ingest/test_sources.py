@@ -52,3 +52,30 @@ def test_unreadable_subdirectory_is_reported(
     assert len(items) == 2
     assert any("cannot read directory (permission denied)" in p.reason for p in problems)
     assert any("locked" in p.source for p in problems)
+
+
+def test_stdin_stops_reading_at_the_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """#17: stdin was read whole before the cap (1 GB on stdin peaked at 1.17 GB RSS)."""
+    import io
+    import sys
+
+    from storycheck.ingest.errors import InputError
+    from storycheck.ingest.sources import read_stdin
+
+    class Endless(io.RawIOBase):
+        served = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            n = len(buffer)
+            buffer[:n] = b"x" * n
+            Endless.served += n
+            return n
+
+    fake = io.TextIOWrapper(io.BufferedReader(Endless()))
+    monkeypatch.setattr(sys, "stdin", fake)
+    with pytest.raises(InputError, match="too large"):
+        read_stdin(3 * 2**20)
+    assert Endless.served < 8 * 2**20  # stopped near the cap, not at the end of input

@@ -223,8 +223,7 @@ class Ingestor:
             fetched = self.fetcher.get(item.source)
             return fetched.content, fetched.content_type, fetched.url
         if item.kind == "stdin":
-            data = read_stdin()
-            check_size(len(data), self.options.max_bytes)
+            data = read_stdin(self.options.max_bytes)
             return data, "", item.source
         assert item.path is not None
         try:

@@ -117,5 +117,18 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[InputItem], list[InputPro
     return items, problems
 
 
-def read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin(max_bytes: int | None = None) -> bytes:
+    """Standard input's bytes, read in chunks: past ``max_bytes`` it stops reading and
+    raises the size error at once (it never holds more than the cap plus one chunk)."""
+    from storycheck.ingest.decode import check_size
+
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = sys.stdin.buffer.read(1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if max_bytes is not None:
+            check_size(size, max_bytes)
+        chunks.append(chunk)
