@@ -33,6 +33,7 @@ KNOWN = (
     "ingest",
     "extraction",
     "models",
+    "numerics",
     "nli",
     "grounding",
     "contradiction",
