@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -141,6 +142,13 @@ class SecurityMiddleware:
 
         async def secured_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # the app answered a body cut off at the cap (FastAPI says 400 "error
+                # parsing the body" for a chunked upload): the answer is 413, not that
+                if not started and message["type"] == "http.response.start":
+                    started = True
+                    await _plain(send, 413, "storycheck: request body is too large")
+                return
             if message["type"] == "http.response.start":
                 started = True
                 out = MutableHeaders(scope=message)
@@ -155,11 +163,10 @@ class SecurityMiddleware:
                     )
             await send(message)
 
-        try:
+        with contextlib.suppress(BodyTooLargeError):
             await self.app(scope, counted_receive, secured_send)
-        except BodyTooLargeError:
-            if not started:
-                await _plain(send, 413, "storycheck: request body is too large")
+        # one 413, whether the app let the error through or answered the cut-off body
+        # itself (it was sent twice when the error escaped the app: a server-side error)
         if too_large and not started:
             await _plain(send, 413, "storycheck: request body is too large")
 
