@@ -145,3 +145,31 @@ def test_a_crashed_worker_process_fails_one_job(tmp_path: Path) -> None:
         ended = wait_for(client, again["id"])
         assert ended["error"] == "no usable articles were read", ended
         assert executor.pid not in (None, first)
+
+
+def test_start_removes_upload_folders_of_jobs_that_will_not_run(tmp_path: Path) -> None:
+    """#17: kill -9 between a job's end and its cleanup left web-uploads/<job>/ forever."""
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    done = db.create("fine", {})
+    db.start(done.id)
+    db.finish(done.id, articles=1)
+    waiting = db.create("slow", {})
+    uploads = tmp_path / "uploads"
+    for name in (done.id, "no-such-job", waiting.id):
+        (uploads / name).mkdir(parents=True)
+        (uploads / name / "a.txt").write_text("x", encoding="utf-8")
+    seen: list[bool] = []
+
+    def slow(job: Job, progress: Callable[[str], None]) -> None:
+        seen.append((uploads / job.id / "a.txt").is_file())  # its upload is still there
+        db.finish(job.id, articles=1)
+
+    runner = _runner(db, {"slow": slow})
+    runner.start()
+    try:
+        _wait(db, waiting.id)
+    finally:
+        runner.stop()
+    assert seen == [True]
+    assert not (uploads / done.id).exists() and not (uploads / "no-such-job").exists()
+    db.close()

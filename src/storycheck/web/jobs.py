@@ -413,6 +413,13 @@ class JobRunner:
 
     def start(self) -> None:
         failed, queued = self.db.recover()
+        # uploads are kept only for jobs still to run: a folder of a finished, failed or
+        # unknown job was left by a server killed between a job's end and its cleanup
+        keep = set(queued)
+        if self.uploads_dir.is_dir():
+            for child in self.uploads_dir.iterdir():
+                if child.name not in keep:
+                    shutil.rmtree(child, ignore_errors=True)
         for job_id in failed:
             shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
         for job_id in queued:
