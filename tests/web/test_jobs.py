@@ -7,6 +7,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -173,3 +174,77 @@ def test_start_removes_upload_folders_of_jobs_that_will_not_run(tmp_path: Path) 
     assert seen == [True]
     assert not (uploads / done.id).exists() and not (uploads / "no-such-job").exists()
     db.close()
+
+
+def test_a_result_that_arrives_after_the_job_ended_is_dropped(tmp_path: Path) -> None:
+    """#17: a stale worker flipped a job a restarted server had marked interrupted back to
+    done and overwrote its story."""
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    job = db.create("fine", {})
+    db.start(job.id)
+    failed, _ = db.recover()  # the server restarted while the job ran
+    assert failed == [job.id]
+    assert db.finish(job.id, articles=5, result={"late": True}) is False
+    after = db.get(job.id)
+    assert after is not None and after.status == FAILED and after.error == INTERRUPTED
+    assert db.result(job.id) is None
+    fresh = db.create("fine", {})
+    assert db.finish(fresh.id, articles=1) is True
+    db.close()
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie nobody reaped yet counts as ended)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _orphan(report: Any) -> None:
+    """The grandchild: guard itself against its parent's death, then wait forever."""
+    from storycheck.web.executor import _die_with
+
+    _die_with(os.getppid())
+    report.put(os.getpid())
+    time.sleep(120)
+
+
+def _server(report: Any) -> None:
+    """The "server": start a worker, then wait to be killed."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_orphan, args=(report,))
+    child.start()
+    time.sleep(120)
+
+
+def test_a_worker_dies_with_its_server_even_after_kill_9(tmp_path: Path) -> None:
+    """#17: after kill -9 of `serve` its worker was re-parented and kept running."""
+    import multiprocessing
+    import signal
+
+    ctx = multiprocessing.get_context("spawn")
+    report = ctx.Queue()
+    server = ctx.Process(target=_server, args=(report,))
+    server.start()
+    worker_pid = report.get(timeout=60)
+    os.kill(server.pid, signal.SIGKILL)
+    server.join(10)
+    deadline = time.monotonic() + 15
+    alive = True
+    while time.monotonic() < deadline:
+        if not _running(worker_pid):
+            alive = False
+            break
+        time.sleep(0.2)
+    if alive:
+        os.kill(worker_pid, signal.SIGKILL)
+    assert not alive, "the worker outlived its server"

@@ -25,9 +25,34 @@ class WorkerDiedError(RuntimeError):
     """The worker process ended while it was running a job."""
 
 
-def _child(settings: WebSettings, inbox: Queue[Any], outbox: Queue[Any]) -> None:
+def _die_with(parent: int) -> None:
+    """End this process once ``parent`` (the server) is gone, however it died (kill -9
+    too): a watchdog thread exits when the process is re-parented. (Linux's
+    PR_SET_PDEATHSIG fires when the *thread* that started the worker ends, not the
+    server, so it is not used.) A worker left running held 0.5-1 GB and wrote results for
+    jobs a restarted server had already marked interrupted.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    if os.getppid() != parent:
+        os._exit(1)  # the server died before the watchdog started
+    threading.Thread(target=watch, name="storycheck-parent-watch", daemon=True).start()
+
+
+def _child(
+    settings: WebSettings, inbox: Queue[Any], outbox: Queue[Any], parent: int | None = None
+) -> None:
     from storycheck.web.work import execute_job
 
+    if parent is not None and hasattr(os, "getppid"):
+        _die_with(parent)
     with contextlib.suppress(OSError):
         os.nice(5)
     while True:
@@ -82,7 +107,7 @@ class ProcessExecutor:
             self._inbox, self._outbox = self._ctx.Queue(), self._ctx.Queue()
             self._proc = self._ctx.Process(
                 target=_child,
-                args=(self.settings, self._inbox, self._outbox),
+                args=(self.settings, self._inbox, self._outbox, os.getpid()),
                 name="storycheck-job-worker",
                 daemon=True,
             )

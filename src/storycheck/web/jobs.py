@@ -271,13 +271,18 @@ class JobDB:
         articles: int = 0,
         result: Any = None,
         stories: Sequence[tuple[StoryRow, str]] = (),
-    ) -> None:
-        """Mark a job done (or failed, with ``error``) and store its results atomically."""
+    ) -> bool:
+        """Mark a job done (or failed, with ``error``) and store its results atomically.
+
+        Only a job still queued or running can finish: a result that arrives after the job
+        ended (a stale worker finishing a job a restarted server marked interrupted) is
+        dropped, story reports included. Returns whether it was stored.
+        """
         status = FAILED if error else DONE
         with self._tx() as conn:
-            conn.execute(
+            updated = conn.execute(
                 "UPDATE jobs SET status=?, finished=?, stage=?, fraction=?, error=?, problems=?, "
-                "story_ids=?, articles=? WHERE id=?",
+                "story_ids=?, articles=? WHERE id=? AND status IN (?, ?)",
                 (
                     status,
                     now(),
@@ -288,8 +293,12 @@ class JobDB:
                     json.dumps(list(story_ids)),
                     articles,
                     job_id,
+                    QUEUED,
+                    RUNNING,
                 ),
             )
+            if updated.rowcount == 0:
+                return False
             if result is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO results VALUES (?,?)",
@@ -309,6 +318,7 @@ class JobDB:
                         body,
                     ),
                 )
+        return True
 
     def recover(self) -> tuple[list[str], list[str]]:
         """After a restart: jobs left running are marked failed, queued ones stay queued.
