@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from storycheck.web import WebSettings, create_app
@@ -248,3 +249,43 @@ def test_a_worker_dies_with_its_server_even_after_kill_9(tmp_path: Path) -> None
     if alive:
         os.kill(worker_pid, signal.SIGKILL)
     assert not alive, "the worker outlived its server"
+
+
+def test_stopping_with_queued_jobs_starts_none_of_them(tmp_path: Path) -> None:
+    """#17: SIGTERM with queued jobs let the dispatcher take the next one and spawn a fresh
+    worker that ran it after shutdown."""
+    import threading
+
+    from storycheck.web.executor import ProcessExecutor, WorkerDiedError
+    from storycheck.web.jobs import QUEUED
+
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    release = threading.Event()
+    started: list[str] = []
+
+    def slow(job: Job, progress: Callable[[str], None]) -> None:
+        started.append(job.id)
+        release.wait(10)
+        db.finish(job.id, articles=1)
+
+    runner = _runner(db, {"slow": slow})
+    runner.start()
+    jobs = [db.create("slow", {}) for _ in range(3)]
+    for job in jobs:
+        runner.submit(job)
+    deadline = time.monotonic() + 10
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    runner.halt()
+    release.set()
+    runner.stop()
+    assert started == [jobs[0].id]
+    for job in jobs[1:]:
+        left = db.get(job.id)
+        assert left is not None and left.status == QUEUED  # runs after the next start
+    db.close()
+
+    executor = ProcessExecutor(WebSettings(data_dir=tmp_path))
+    executor.stop()
+    with pytest.raises(WorkerDiedError, match="stopping"):
+        executor("any-job")

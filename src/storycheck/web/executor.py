@@ -92,12 +92,15 @@ class ProcessExecutor:
         self._proc: SpawnProcess | None = None
         self._inbox: Queue[Any] | None = None
         self._outbox: Queue[Any] | None = None
+        self._closed = False
 
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
 
     def _ensure(self) -> tuple[SpawnProcess, Queue[Any], Queue[Any]]:
+        if self._closed:
+            raise WorkerDiedError("the server is stopping")
         if (
             self._proc is None
             or not self._proc.is_alive()
@@ -129,6 +132,7 @@ class ProcessExecutor:
                     ) from None
 
     def stop(self, timeout: float = 2.0) -> None:
+        self._closed = True
         proc, self._proc = self._proc, None
         if proc is None:
             return

@@ -419,6 +419,7 @@ class JobRunner:
         self.on_finish = on_finish or (lambda: None)
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._halted = threading.Event()
         self.current: str | None = None
 
     def start(self) -> None:
@@ -437,7 +438,13 @@ class JobRunner:
         self._thread = threading.Thread(target=self._loop, name="storycheck-jobs", daemon=True)
         self._thread.start()
 
+    def halt(self) -> None:
+        """Start no further job (queued ones stay queued in the database and run after the
+        next start); the one running, if any, is left to its executor."""
+        self._halted.set()
+
     def stop(self, timeout: float = 5.0) -> None:
+        self.halt()
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout)
@@ -453,8 +460,8 @@ class JobRunner:
     def _loop(self) -> None:
         while True:
             job_id = self._queue.get()
-            if job_id is None:
-                return
+            if job_id is None or self._halted.is_set():
+                return  # shutting down: a queued job must not start a fresh worker
             self.current = job_id
             try:
                 self.execute(job_id)

@@ -122,6 +122,9 @@ class WebState:
         self.runner.start()
 
     def stop(self) -> None:
+        # first no new job, then the worker, then the dispatcher: stopping the worker
+        # first let the dispatcher take the next queued job and spawn a fresh worker
+        self.runner.halt()
         self.executor.stop()
         self.runner.stop()
         with self._lock:
