@@ -117,6 +117,21 @@ def test_fp32_copy_is_cached_by_content(tmp_path: Path) -> None:
     assert fp32_copy(source, cache=tmp_path / "cache") != first
 
 
+def test_fp32_copy_falls_back_to_the_temp_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    source = tmp_path / "tiny_int8.onnx"
+    source.write_bytes(_int8_matmul_graph(np.eye(3, dtype=np.int64), 0, 0.25))
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    copy = fp32_copy(source, cache=blocked / "fp32")
+    assert copy.parent.parent == tmp_path / "tmp" and copy.is_file()
+    assert fp32_copy(source, cache=blocked / "fp32") == copy  # reused, not rewritten
+
+
 def test_topological_puts_producers_first_including_subgraph_reads() -> None:
     branch = helper.make_graph(
         [helper.make_node("Identity", ["a"], ["out_then"])],

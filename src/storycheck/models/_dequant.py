@@ -34,7 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from storycheck.models._deps import PIP_CORE, models_dir, require
+from storycheck.models._deps import PIP_CORE, ModelUnavailableError, models_dir, require
 
 #: Bump when the rewrite changes, so cached copies made by older code are not used.
 REWRITE_VERSION = 2
@@ -213,25 +213,32 @@ def fp32_copy(model_path: Path, *, cache: Path | None = None) -> Path:
     """The path of an fp32 copy of ``model_path`` (converted once, then cached).
 
     The copy lives in ``<cache dir>/models/fp32/`` under the source graph's sha256 and
-    the rewrite version. If the cache cannot be written, the copy goes to a temporary
-    file that is reused for the rest of the process.
+    the rewrite version. If that folder cannot be written (a read-only home), the copy
+    goes to ``<temp dir>/storycheck-fp32-<uid>/`` under the same name, so later processes
+    reuse it there too. Writes are atomic (temporary file, then rename), so processes
+    that convert at the same time never see a partial file.
     """
     raw = model_path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()[:24]
-    folder = cache or (models_dir() / "fp32")
-    target = folder / f"{model_path.stem}-{digest}-v{REWRITE_VERSION}.onnx"
-    if target.is_file():
-        return target
+    name = f"{model_path.stem}-{digest}-v{REWRITE_VERSION}.onnx"
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folders = [
+        cache or (models_dir() / "fp32"),
+        Path(tempfile.gettempdir()) / f"storycheck-fp32-{uid}",
+    ]
+    for folder in folders:
+        if (folder / name).is_file():
+            return folder / name
     converted = dequantize_model(raw)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(converted)
-        Path(tmp).replace(target)
-        return target
-    except OSError:
-        fd, tmp = tempfile.mkstemp(suffix=f"-{target.name}")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(converted)
-        return Path(tmp)
+    error: OSError | None = None
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(converted)
+            Path(tmp).replace(folder / name)
+            return folder / name
+        except OSError as exc:
+            error = exc
+    raise ModelUnavailableError(f"cannot write the fp32 copy of {model_path.name}: {error}")
