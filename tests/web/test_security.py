@@ -261,3 +261,72 @@ def test_oversized_chunked_upload_gets_413(client: TestClient, path: str) -> Non
         path, content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
     )
     assert response.status_code == 413, (response.status_code, response.text[:200])
+
+
+def _fresh_locked(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(WebSettings(data_dir=tmp_path, token=TOKEN)), base_url=BASE)
+
+
+def _login(client: TestClient) -> str:
+    client.get("/login")
+    csrf = client.cookies.get("storycheck_csrf")
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf, "token": TOKEN, "next": "/"},
+        headers={"Origin": BASE},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    session = client.cookies.get(AUTH_COOKIE)
+    assert session and TOKEN not in session
+    return str(session)
+
+
+def test_logout_revokes_the_session_everywhere(tmp_path: Path) -> None:
+    """#17: the session cookie was a fixed HMAC of the token, valid after logout."""
+    with _fresh_locked(tmp_path) as client:
+        first, second = _login(client), _login(client)
+        assert first != second  # random per login, not derived from the token
+        assert client.get("/api/stories").status_code == 200
+        csrf = client.cookies.get("storycheck_csrf")
+        out = client.post(
+            "/logout", data={"csrf_token": csrf}, headers={"Origin": BASE}, follow_redirects=False
+        )
+        assert out.status_code == 303
+        client.cookies.set(AUTH_COOKIE, second)  # a copy of the cookie kept elsewhere
+        assert client.get("/api/stories").status_code == 401
+        client.cookies.set(AUTH_COOKIE, first)  # another login still works
+        assert client.get("/api/stories").status_code == 200
+
+
+def test_sessions_expire() -> None:
+    import time
+
+    from storycheck.web.security import Sessions
+
+    sessions = Sessions(seconds=0.05)
+    session = sessions.create()
+    assert sessions.valid(session)
+    time.sleep(0.1)
+    assert not sessions.valid(session)
+    assert not sessions.valid(None) and not sessions.valid("made-up")
+
+
+def test_token_guessing_is_rate_limited(tmp_path: Path) -> None:
+    """#17: token guesses were unlimited (~2,100/s)."""
+    from storycheck.web.security import MAX_FAILURES
+
+    with _fresh_locked(tmp_path) as client:
+        for n in range(MAX_FAILURES):
+            wrong = client.get("/api/stories", headers={"Authorization": f"Bearer guess{n}"})
+            assert wrong.status_code == 401
+        blocked = client.get("/api/stories", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
+        client.get("/login")
+        csrf = client.cookies.get("storycheck_csrf")
+        login = client.post(
+            "/login",
+            data={"csrf_token": csrf, "token": TOKEN, "next": "/"},
+            headers={"Origin": BASE},
+        )
+        assert login.status_code == 429

@@ -27,10 +27,13 @@ from storycheck.web.inputs import InputRejectedError, split_pasted, split_urls
 from storycheck.web.security import (
     AUTH_COOKIE,
     CSRF_FIELD,
+    SESSION_SECONDS,
+    Sessions,
+    Throttle,
+    client_key,
     cookie_header,
     csrf_ok,
     safe_next,
-    session_value,
     token_ok,
 )
 from storycheck.web.state import WebState
@@ -170,16 +173,24 @@ async def login(request: Request, web: Web) -> Response:
     if token is None:
         return RedirectResponse(target, status_code=303)
     given = form.get("token")
+    sessions: Sessions = request.scope["state"]["sessions"]
+    throttle: Throttle = request.scope["state"]["throttle"]
+    client = client_key(request.scope)
+    wait = throttle.blocked(client)
+    if wait > 0:
+        error = f"Too many failed attempts. Try again in {wait:.0f} seconds."
+        return page(web, request, "login.html", status=429, next=target, error=error)
     if not token_ok(given if isinstance(given, str) else None, token):
+        throttle.fail(client)
         return page(web, request, "login.html", status=401, next=target, error="Wrong token.")
     response = RedirectResponse(target, status_code=303)
     response.headers.append(
         "Set-Cookie",
         cookie_header(
             AUTH_COOKIE,
-            session_value(token),
+            sessions.create(),
             secure=web.settings.secure_cookies,
-            max_age=7 * 24 * 3600,
+            max_age=SESSION_SECONDS,
         ),
     )
     return response
@@ -188,6 +199,8 @@ async def login(request: Request, web: Web) -> Response:
 @router.post("/logout")
 async def logout(request: Request, web: Web) -> Response:
     await checked_form(request, web)
+    sessions: Sessions = request.scope["state"]["sessions"]
+    sessions.revoke(request.cookies.get(AUTH_COOKIE))  # the cookie stops working everywhere
     response = RedirectResponse("/login", status_code=303)
     response.headers.append(
         "Set-Cookie", cookie_header(AUTH_COOKIE, "", secure=web.settings.secure_cookies, max_age=0)

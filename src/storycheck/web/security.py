@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import json
 import secrets
+import threading
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import quote
@@ -45,9 +47,86 @@ DEFAULT_CSP = (
 )
 
 
-def session_value(token: str) -> str:
-    """The session cookie for a token: an HMAC of it, so the cookie is not the token."""
-    return hmac.new(token.encode("utf-8"), b"storycheck-session/1", hashlib.sha256).hexdigest()
+#: How long a login lasts (the cookie's Max-Age and the server-side expiry).
+SESSION_SECONDS = 7 * 24 * 3600
+#: Failed token attempts a client may make per window before it is refused with 429.
+MAX_FAILURES = 10
+FAILURE_WINDOW = 60.0
+
+
+class Sessions:
+    """Server-side login sessions: random ids that expire and that logout revokes.
+
+    The cookie holds only the id (never the token or anything derived from it). Sessions
+    live in memory: a restarted server asks everyone to log in again.
+    """
+
+    def __init__(self, seconds: float = SESSION_SECONDS) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._expires: dict[str, float] = {}
+
+    def create(self) -> str:
+        session = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            self._expires = {k: v for k, v in self._expires.items() if v > now}
+            self._expires[session] = now + self.seconds
+        return session
+
+    def valid(self, session: str | None) -> bool:
+        if not session:
+            return False
+        with self._lock:
+            expires = self._expires.get(session)
+            if expires is None:
+                return False
+            if expires <= time.monotonic():
+                del self._expires[session]
+                return False
+            return True
+
+    def revoke(self, session: str | None) -> None:
+        if session:
+            with self._lock:
+                self._expires.pop(session, None)
+
+
+class Throttle:
+    """At most ``limit`` failed token attempts per client per ``window`` seconds."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW) -> None:
+        self.limit = limit
+        self.window = window
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(client, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0: it may try now)."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(client, now)
+            if len(times) < self.limit:
+                return 0.0
+            return max(0.0, times[0] + self.window - now)
+
+    def fail(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(client, now).append(now)
+            if len(self._failures) > 10_000:  # many clients: forget the idle ones
+                self._failures = {k: v for k, v in self._failures.items() if v}
+
+
+def client_key(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 def token_ok(given: str | None, token: str) -> bool:
@@ -92,7 +171,8 @@ class SecurityMiddleware:
         self.app = app
         self.settings = settings
         self.allowed = {h.strip("[]").lower() for h in settings.allowed_hosts}
-        self.session = session_value(settings.token) if settings.token else None
+        self.sessions = Sessions()
+        self.throttle = Throttle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,10 +195,25 @@ class SecurityMiddleware:
                 await _plain(send, 403, f"storycheck: {refusal}")
                 return
         cookies = _cookies(headers)
+        state = scope.setdefault("state", {})
+        state["sessions"], state["throttle"] = self.sessions, self.throttle
         needs_auth = self.settings.token and not path.startswith(PUBLIC_PREFIXES)
-        if needs_auth and not self._authenticated(headers, cookies):
-            await self._deny(scope, headers, send)
-            return
+        if needs_auth and not self.sessions.valid(cookies.get(AUTH_COOKIE)):
+            client = client_key(scope)
+            wait = self.throttle.blocked(client)
+            if wait > 0:  # no token is even compared while a client is locked out
+                await _plain(
+                    send,
+                    429,
+                    f"storycheck: too many failed attempts; try again in {wait:.0f} s",
+                    extra=[(b"retry-after", str(int(wait) + 1).encode())],
+                )
+                return
+            if not self._authenticated(headers, cookies):
+                if self._gave_credentials(headers, cookies):
+                    self.throttle.fail(client)
+                await self._deny(scope, headers, send)
+                return
         csrf = cookies.get(CSRF_COOKIE, "")
         fresh = len(csrf) < 32 or not csrf.replace("-", "").replace("_", "").isalnum()
         if fresh:
@@ -183,14 +278,21 @@ class SecurityMiddleware:
 
     def _authenticated(self, headers: Headers, cookies: dict[str, str]) -> bool:
         token = self.settings.token
-        assert token is not None and self.session is not None
+        assert token is not None
         auth = headers.get("authorization", "")
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer" and token_ok(value.strip(), token):
             return True
         if token_ok(headers.get("x-storycheck-token"), token):
             return True
-        return token_ok(cookies.get(AUTH_COOKIE), self.session)
+        return self.sessions.valid(cookies.get(AUTH_COOKIE))
+
+    @staticmethod
+    def _gave_credentials(headers: Headers, cookies: dict[str, str]) -> bool:
+        """A token was offered (and was wrong). A stale session cookie is no guess: the
+        ids are 256-bit random, and a browser keeps sending an expired one."""
+        del cookies
+        return bool(headers.get("authorization") or headers.get("x-storycheck-token"))
 
     async def _deny(self, scope: Scope, headers: Headers, send: Send) -> None:
         path: str = scope["path"]
