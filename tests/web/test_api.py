@@ -221,3 +221,17 @@ def test_audit_form_and_validation(analysed: Analysed) -> None:
     api = client.post("/api/audit", json={"draft": "Text.", "article_ids": ["zzzzzzzz"]})
     assert api.status_code == 404
     assert client.post("/api/audit", json={"draft": "Text."}).status_code == 422
+
+
+def test_the_report_iframe_is_sandboxed(analysed: Analysed) -> None:
+    """#17: the report ran in the app's origin; a sandboxed frame gets an opaque one
+    (its script cannot read the app's cookies or call its API)."""
+    import re
+
+    page = analysed.client.get(f"/stories/{analysed.story_id}").text
+    frame = re.search(r"<iframe[^>]*>", page)
+    assert frame is not None
+    sandbox = re.search(r'sandbox="([^"]*)"', frame.group(0))
+    assert sandbox is not None
+    assert "allow-same-origin" not in sandbox.group(1)
+    assert "allow-top-navigation" not in sandbox.group(1)
