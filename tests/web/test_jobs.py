@@ -25,7 +25,7 @@ from storycheck.web.jobs import (
     stage_fraction,
 )
 
-from .conftest import BASE, CORPUS, wait_for
+from .conftest import ARTICLES, BASE, CORPUS, wait_for
 
 
 def test_progress_only_moves_forward(tmp_path: Path) -> None:
@@ -289,3 +289,109 @@ def test_stopping_with_queued_jobs_starts_none_of_them(tmp_path: Path) -> None:
     executor.stop()
     with pytest.raises(WorkerDiedError, match="stopping"):
         executor("any-job")
+
+
+def test_cancel_ends_queued_and_running_jobs_only(tmp_path: Path) -> None:
+    from storycheck.web.jobs import CANCELLED
+
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    queued, running, ended = (db.create("fine", {}) for _ in range(3))
+    db.start(running.id)
+    db.start(ended.id)
+    db.finish(ended.id, articles=1)
+    assert db.cancel(queued.id) and db.cancel(running.id)
+    assert not db.cancel(ended.id) and not db.cancel("no-such-job")
+    for job_id in (queued.id, running.id):
+        job = db.get(job_id)
+        assert job is not None and job.status == FAILED and job.error == CANCELLED
+    assert db.finish(running.id, articles=3) is False  # its worker's late result is dropped
+    db.close()
+
+
+def test_a_job_cancelled_while_queued_never_runs(tmp_path: Path) -> None:
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    ran: list[str] = []
+
+    def fine(job: Job, progress: Callable[[str], None]) -> None:
+        ran.append(job.id)
+        db.finish(job.id, articles=1)
+
+    first, second = db.create("fine", {}), db.create("fine", {})
+    db.cancel(first.id)
+    runner = _runner(db, {"fine": fine})
+    runner.start()
+    try:
+        _wait(db, second.id)
+    finally:
+        runner.stop()
+    assert ran == [second.id]
+    db.close()
+
+
+def test_the_queue_is_bounded_in_all_and_per_client(tmp_path: Path) -> None:
+    from storycheck.web.jobs import QueueFullError
+
+    db = JobDB(tmp_path / "jobs.sqlite3")
+    db.create("fine", {}, client="10.0.0.1", limits=(3, 2))
+    db.create("fine", {}, client="10.0.0.1", limits=(3, 2))
+    with pytest.raises(QueueFullError, match="at most 2"):
+        db.create("fine", {}, client="10.0.0.1", limits=(3, 2))
+    db.create("fine", {}, client="10.0.0.2", limits=(3, 2))
+    with pytest.raises(QueueFullError, match="queue is full"):
+        db.create("fine", {}, client="10.0.0.3", limits=(3, 2))
+    db.close()
+
+
+def test_a_full_queue_is_answered_429(tmp_path: Path) -> None:
+    settings = WebSettings(data_dir=tmp_path, max_jobs_per_client=0)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        text = "The council voted on Tuesday to approve the budget. It passed seven to two."
+        response = client.post("/api/jobs", json={"articles": [{"title": "T", "text": text}]})
+        assert response.status_code == 429, response.text
+        assert "try again later" in response.json()["detail"]
+        uploads = settings.uploads_dir
+        assert not (uploads.is_dir() and any(uploads.iterdir()))  # its inputs were removed
+
+
+def test_cancel_through_the_api(client: TestClient) -> None:
+    """#17: a web job could not be cancelled."""
+    text = "The council voted on Tuesday to approve the budget. The vote passed by seven to two."
+    response = client.post("/api/jobs", json={"articles": [{"title": "Budget", "text": text}]})
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    cancelled = client.post(f"/api/jobs/{job_id}/cancel")
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "failed" and cancelled.json()["error"] == "cancelled"
+    assert client.post(f"/api/jobs/{job_id}/cancel").status_code == 409
+    assert client.post("/api/jobs/nope0000/cancel").status_code == 404
+    time.sleep(2)  # a worker that had started it must not flip it back
+    assert client.get(f"/api/jobs/{job_id}").json()["status"] == "failed"
+
+
+def test_cancelling_a_running_job_stops_its_worker(client: TestClient) -> None:
+    """The worker process of a cancelled running job is stopped (the next job gets a
+    fresh one); the job stays cancelled."""
+    web = client.app.state.web  # type: ignore[attr-defined]
+    articles = [{"title": a["title"], "text": a["text"]} for a in ARTICLES]
+    response = client.post("/api/jobs", json={"articles": articles})
+    job_id = response.json()["id"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/jobs/{job_id}").json()["status"]
+        if status != "queued":
+            break
+        time.sleep(0.05)
+    if status != "running" or web.executor.pid is None:
+        pytest.skip(f"the job was {status} before it could be cancelled while running")
+    pid = web.executor.pid
+    assert client.post(f"/api/jobs/{job_id}/cancel").status_code == 200
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _running(pid):
+        time.sleep(0.1)
+    assert not _running(pid), "the cancelled job's worker kept running"
+    time.sleep(1)
+    job = client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "failed" and job["error"] == "cancelled"
+    # the next job still runs (on a fresh worker)
+    nxt = client.post("/api/jobs", json={"articles": articles[:2]}).json()["id"]
+    assert wait_for(client, nxt)["status"] == "done"

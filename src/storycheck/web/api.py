@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from storycheck.web.inputs import InputRejectedError, InputWriter, split_urls
-from storycheck.web.jobs import Job, StoryRow, new_job_id
+from storycheck.web.jobs import Job, QueueFullError, StoryRow, new_job_id
+from storycheck.web.security import client_key
 from storycheck.web.state import Cached, WebState
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -180,16 +181,31 @@ def new_writer(web: WebState, max_files: int | None = None) -> tuple[str, InputW
     return job_id, writer
 
 
-def submit_analysis(web: WebState, job_id: str, writer: InputWriter) -> Job:
+def queue_job(
+    web: WebState, kind: str, params: dict[str, Any], job_id: str, client: str | None
+) -> Job:
+    """Create and queue a job within the queue limits (a full queue: 429, inputs removed)."""
+    limits = (web.settings.max_active_jobs, web.settings.max_jobs_per_client)
+    try:
+        job = web.db.create(kind, params, job_id, client=client, limits=limits)
+    except QueueFullError as exc:
+        shutil.rmtree(web.settings.uploads_dir / job_id, ignore_errors=True)
+        raise InputRejectedError("request", f"{exc}; try again later", 429) from None
+    web.runner.submit(job)
+    return job
+
+
+def submit_analysis(
+    web: WebState, job_id: str, writer: InputWriter, client: str | None = None
+) -> Job:
     """Queue the job whose inputs ``writer`` holds (or clean up and re-raise)."""
     try:
         inputs = writer.done()
     except InputRejectedError:
         shutil.rmtree(writer.directory, ignore_errors=True)
         raise
-    job = web.db.create("analyze", {"files": list(inputs.files), "urls": list(inputs.urls)}, job_id)
-    web.runner.submit(job)
-    return job
+    params = {"files": list(inputs.files), "urls": list(inputs.urls)}
+    return queue_job(web, "analyze", params, job_id, client)
 
 
 def fill_or_clean(writer: InputWriter, fill: Callable[[], None]) -> None:
@@ -214,7 +230,7 @@ JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/jobs", status_code=202, response_model=JobOut, responses=JOB_RESPONSES)
-def post_articles(body: AnalyzeIn, web: Web) -> JSONResponse:
+def post_articles(body: AnalyzeIn, web: Web, request: Request) -> JSONResponse:
     """Cross-check articles given as JSON objects and/or URLs to fetch."""
     settings = web.settings
     if len(body.articles) > settings.max_articles:
@@ -228,7 +244,7 @@ def post_articles(body: AnalyzeIn, web: Web) -> JSONResponse:
 
     try:
         fill_or_clean(writer, fill)
-        job = submit_analysis(web, job_id, writer)
+        job = submit_analysis(web, job_id, writer, client_key(request.scope))
     except InputRejectedError as exc:
         raise rejected(exc) from None
     return accepted(web, job)
@@ -237,6 +253,7 @@ def post_articles(body: AnalyzeIn, web: Web) -> JSONResponse:
 @router.post("/jobs/upload", status_code=202, response_model=JobOut, responses=JOB_RESPONSES)
 async def post_upload(
     web: Web,
+    request: Request,
     files: Annotated[
         list[UploadFile] | None,
         File(description="Article files: .txt .md .html .json .jsonl .rss .atom .xml .gz"),
@@ -268,7 +285,7 @@ async def post_upload(
             writer.add_urls(split_urls(urls), settings.max_urls)
 
         fill_or_clean(writer, fill)
-        job = submit_analysis(web, job_id, writer)
+        job = submit_analysis(web, job_id, writer, client_key(request.scope))
     except InputRejectedError as exc:
         shutil.rmtree(writer.directory, ignore_errors=True)
         raise rejected(exc) from None
@@ -297,6 +314,20 @@ def list_jobs(web: Web, limit: int = 50) -> list[JobOut]:
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def job_status(job_id: str, web: Web) -> JobOut:
     """A job's status and progress (poll this until ``status`` is done or failed)."""
+    return job_out(web, get_job(web, job_id))
+
+
+@router.post(
+    "/jobs/{job_id}/cancel",
+    response_model=JobOut,
+    responses={409: {"description": "The job had already ended."}},
+)
+def cancel_job(job_id: str, web: Web) -> JobOut:
+    """Cancel a queued or running job: it ends as failed ("cancelled"); a running job's
+    worker process is stopped within about a second."""
+    get_job(web, job_id)
+    if not web.db.cancel(job_id):
+        raise HTTPException(409, f"job {job_id} has already ended")
     return job_out(web, get_job(web, job_id))
 
 
@@ -474,7 +505,11 @@ def audit_sources(web: WebState, story_ids: Sequence[str], article_ids: Sequence
 
 
 def submit_audit(
-    web: WebState, draft: str, sources: Sequence[str], title: str | None = None
+    web: WebState,
+    draft: str,
+    sources: Sequence[str],
+    title: str | None = None,
+    client: str | None = None,
 ) -> Job:
     """Queue an audit of ``draft`` against the stored articles ``sources``."""
     from storycheck.web.work import DRAFT_FILE
@@ -490,20 +525,18 @@ def submit_audit(
     directory.mkdir(parents=True, exist_ok=True)
     (directory / DRAFT_FILE).write_text(draft, encoding="utf-8")
     params = {"article_ids": list(sources), "title": title or ""}
-    job = web.db.create("audit", params, job_id)
-    web.runner.submit(job)
-    return job
+    return queue_job(web, "audit", params, job_id, client)
 
 
 @router.post("/audit", status_code=202, response_model=JobOut, responses=JOB_RESPONSES)
-def post_audit(body: AuditIn, web: Web) -> JSONResponse:
+def post_audit(body: AuditIn, web: Web, request: Request) -> JSONResponse:
     """Check a draft sentence by sentence against stored sources (a story or chosen articles).
 
     The result (``storycheck.audit/1``) is at the job's ``links.result`` when it is done.
     """
     try:
         sources = audit_sources(web, [body.story_id] if body.story_id else [], body.article_ids)
-        job = submit_audit(web, body.draft, sources, body.title)
+        job = submit_audit(web, body.draft, sources, body.title, client_key(request.scope))
     except InputRejectedError as exc:
         raise rejected(exc) from None
     return accepted(web, job)

@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+from collections.abc import Callable
 from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 from typing import Any
@@ -85,9 +86,17 @@ class InlineExecutor:
 class ProcessExecutor:
     """Runs each job in one long-lived worker process (restarted if it dies)."""
 
-    def __init__(self, settings: WebSettings, poll: float = 0.5) -> None:
+    def __init__(
+        self,
+        settings: WebSettings,
+        poll: float = 0.5,
+        cancelled: Callable[[str], bool] | None = None,
+    ) -> None:
         self.settings = settings
         self.poll = poll
+        #: Asked every ``poll`` seconds while a job runs: True stops the worker (a cancelled
+        #: job); the next job starts a fresh one.
+        self.cancelled = cancelled or (lambda _job_id: False)
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: SpawnProcess | None = None
         self._inbox: Queue[Any] | None = None
@@ -125,6 +134,11 @@ class ProcessExecutor:
                 if outbox.get(timeout=self.poll) == job_id:
                     return
             except queue.Empty:
+                if self.cancelled(job_id):
+                    self._proc = None
+                    proc.kill()
+                    proc.join(5)
+                    return
                 if not proc.is_alive():
                     self._proc = None
                     raise WorkerDiedError(

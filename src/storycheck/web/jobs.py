@@ -59,6 +59,12 @@ CREATE INDEX IF NOT EXISTS stories_created ON stories(created);
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 INTERRUPTED = "interrupted: the server stopped while this job was running"
+CANCELLED = "cancelled"
+
+
+class QueueFullError(RuntimeError):
+    """No more jobs are accepted now (in all, or from this client)."""
+
 
 # Where each stage message puts the progress bar (stages repeat per story; never goes back).
 STAGE_FRACTIONS: Mapping[str, float] = {
@@ -201,9 +207,39 @@ class JobDB:
 
     # jobs -------------------------------------------------------------------------------
 
-    def create(self, kind: str, params: Mapping[str, Any], job_id: str | None = None) -> Job:
+    def create(
+        self,
+        kind: str,
+        params: Mapping[str, Any],
+        job_id: str | None = None,
+        *,
+        client: str | None = None,
+        limits: tuple[int, int] | None = None,
+    ) -> Job:
+        """Queue a job. With ``limits`` (in all, per client) a full queue raises
+        :class:`QueueFullError`; the count and the insert are one transaction."""
         job_id = job_id or new_job_id()
+        params = {**params, "_client": client} if client is not None else dict(params)
         with self._tx() as conn:
+            if limits is not None:
+                total, per_client = limits
+                active = conn.execute(
+                    "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?)", (QUEUED, RUNNING)
+                ).fetchone()[0]
+                if active >= total:
+                    raise QueueFullError(f"the job queue is full ({active} jobs waiting)")
+                if client is not None:
+                    mine = sum(
+                        1
+                        for (raw,) in conn.execute(
+                            "SELECT params FROM jobs WHERE status IN (?, ?)", (QUEUED, RUNNING)
+                        )
+                        if json.loads(raw).get("_client") == client
+                    )
+                    if mine >= per_client:
+                        raise QueueFullError(
+                            f"you have {mine} jobs waiting or running (at most {per_client})"
+                        )
             conn.execute(
                 "INSERT INTO jobs (id, kind, status, created, stage, params) VALUES (?,?,?,?,?,?)",
                 (job_id, kind, QUEUED, now(), "queued", json.dumps(dict(params))),
@@ -319,6 +355,17 @@ class JobDB:
                     ),
                 )
         return True
+
+    def cancel(self, job_id: str) -> bool:
+        """End a queued or running job as failed with :data:`CANCELLED`; False if it had
+        already ended. A running job's worker is stopped by the executor, which polls."""
+        with self._tx() as conn:
+            updated = conn.execute(
+                "UPDATE jobs SET status=?, error=?, finished=?, stage=? "
+                "WHERE id=? AND status IN (?, ?)",
+                (FAILED, CANCELLED, now(), FAILED, job_id, QUEUED, RUNNING),
+            )
+            return updated.rowcount > 0
 
     def recover(self) -> tuple[list[str], list[str]]:
         """After a restart: jobs left running are marked failed, queued ones stay queued.
@@ -462,6 +509,10 @@ class JobRunner:
             job_id = self._queue.get()
             if job_id is None or self._halted.is_set():
                 return  # shutting down: a queued job must not start a fresh worker
+            waiting = self.db.get(job_id)
+            if waiting is None or not waiting.active:  # cancelled while queued
+                shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
+                continue
             self.current = job_id
             try:
                 self.execute(job_id)

@@ -97,7 +97,7 @@ async def analyze_form(request: Request, web: Web) -> Response:
         for chunk in split_pasted(text):
             writer.add_text(chunk)
         writer.add_urls(split_urls(urls), settings.max_urls)
-        job = submit_analysis(web, job_id, writer)
+        job = submit_analysis(web, job_id, writer, client_key(request.scope))
     except InputRejectedError as exc:
         shutil.rmtree(writer.directory, ignore_errors=True)
         await form.close()
@@ -127,6 +127,14 @@ def job_page(job_id: str, request: Request, web: Web) -> HTMLResponse:
     stories = [s for s in (web.db.story(i) for i in job.story_ids) if s is not None]
     position = web.db.queue_position(job) if job.status == "queued" else 0
     return page(web, request, "job.html", job=job, stories=stories, position=position)
+
+
+@router.post("/jobs/{job_id}/cancel")
+async def cancel_job_form(job_id: str, request: Request, web: Web) -> Response:
+    await checked_form(request, web)
+    get_job(web, job_id)
+    web.db.cancel(job_id)  # a job that already ended stays as it was
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.get("/stories", response_class=HTMLResponse)
@@ -242,7 +250,7 @@ async def audit_form(request: Request, web: Web) -> Response:
     article_ids = [str(v) for v in form.getlist("article_ids")]
     try:
         sources = audit_sources(web, story_ids, article_ids)
-        job = submit_audit(web, draft, sources, title)
+        job = submit_audit(web, draft, sources, title, client_key(request.scope))
     except InputRejectedError as exc:
         return page(
             web,

@@ -38,6 +38,9 @@ class WebSettings:
     token: str | None = None
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     max_request_bytes: int = 50 * MB
+    #: Jobs queued or running at once, in all and per client address (a full queue: 429).
+    max_active_jobs: int = 50
+    max_jobs_per_client: int = 5
     max_file_bytes: int = 10 * MB
     max_files: int = 200
     max_urls: int = 50

@@ -98,7 +98,9 @@ class WebState:
         self.cache = ResponseCache(settings.cache_entries)
         self.unpath = uploads_pattern(settings.uploads_dir)
         self.executor = (
-            ProcessExecutor(settings) if settings.job_process else InlineExecutor(settings)
+            ProcessExecutor(settings, cancelled=self._cancelled)
+            if settings.job_process
+            else InlineExecutor(settings)
         )
         self.runner = JobRunner(
             self.db, self.executor, settings.uploads_dir, on_finish=self.cache.clear
@@ -117,6 +119,10 @@ class WebState:
             with self._lock:
                 self._all_stores.append(store)
         return store
+
+    def _cancelled(self, job_id: str) -> bool:
+        job = self.db.get(job_id)
+        return job is not None and not job.active
 
     def start(self) -> None:
         self.runner.start()
