@@ -103,3 +103,48 @@ def test_seeds_integration(seeds_dir: Path) -> None:
             assert article.text[s.start : s.end] == s.text
     assert by_name["004"].text.rstrip().endswith("territory.")
     assert by_name["001"].text.rstrip().endswith("alone.")
+
+
+def test_concurrent_ingests_of_the_same_inputs_count_each_article_once(tmp_path: Path) -> None:
+    """#17: two ingests of the same files at once both counted the articles as new, so the
+    summaries' new + known did not add up."""
+    import contextlib
+    from collections.abc import Iterator
+
+    from storycheck.ingest import Ingestor
+    from storycheck.store import Store
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(
+            f"Story {n} headline\n\nThe council in town {n} voted on the plan on Tuesday. "
+            f"It passed by {n + 5} votes to two after a long debate about roads.",
+            encoding="utf-8",
+        )
+    db = tmp_path / "store.db"
+    first_store, second_store = Store(db), Store(db)
+    first, second = Ingestor(IngestOptions(), first_store), Ingestor(IngestOptions(), second_store)
+    original = first_store.transaction
+    ran_second: list[object] = []
+
+    @contextlib.contextmanager
+    def interleaved() -> Iterator[None]:
+        # the second ingest runs to the end while the first is about to commit its first input
+        if not ran_second:
+            ran_second.append(second.run([str(corpus)]))
+        with original():
+            yield
+
+    first_store.transaction = interleaved  # type: ignore[method-assign]
+    try:
+        result = first.run([str(corpus)])
+    finally:
+        first.close()
+        second.close()
+        first_store.close()
+        second_store.close()
+    other = ran_second[0]
+    assert other.new == 3 and other.known == 0  # type: ignore[attr-defined]
+    assert result.new + result.known == 3
+    assert result.new == 0 and result.known == 3

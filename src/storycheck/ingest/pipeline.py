@@ -310,6 +310,7 @@ class Ingestor:
         produced: list[str] = []
         changed: dict[str, Article] = {}
         signatures: dict[str, object] = {}
+        fresh: set[str] = set()  # ids counted as new by this input
         for doc in self._documents(source, text, fmt, result.problems):
             try:
                 article = build_article(doc, self.options.segmenter)
@@ -342,12 +343,23 @@ class Ingestor:
             changed[article.id] = article
             by_id[article.id] = article
             produced.append(article.id)
+            fresh.add(article.id)
             result.new += 1
         if not produced and not any(p.source.startswith(item.source) for p in result.problems):
             raise InputError("no articles found")
         if self.store is not None:
             with self.store.transaction():
+                # another ingest (a second process) may have stored the same input or
+                # articles since they were looked up: re-check under the write lock, so
+                # new + known adds up to what was read and nothing is counted twice
+                if self.store.input_articles(raw_hash, item.source) is not None:
+                    result.new -= len(fresh)
+                    result.known += len(produced)
+                    return
                 for article in changed.values():
+                    if article.id in fresh and self.store.has_article(article.id):
+                        result.new -= 1
+                        result.known += 1
                     self.store.put_article(article, signatures.get(article.id))  # type: ignore[arg-type]
                 self.store.record_input(raw_hash, item.source, produced)
 

@@ -220,6 +220,11 @@ class Store:
 
     # reading --------------------------------------------------------------------------------
 
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with this id is stored (cheap: no sentences are read)."""
+        row = self._conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row is not None
+
     def input_articles(self, raw_hash: str, source: str) -> list[str] | None:
         """Article ids an already-ingested input produced, or None if it is new."""
         row = self._conn.execute(
