@@ -34,6 +34,7 @@ KNOWN = (
     "extraction",
     "models",
     "numerics",
+    "memory",
     "nli",
     "grounding",
     "contradiction",

@@ -166,6 +166,8 @@ def analyze(
     timings = {
         **clock.laps,
         "total": clock.total(),
+        "peak_rss_mb": peak_rss_mb(),
+        "articles": float(len(usable)),
         "nli": round(seconds, 3),
         "nli_pairs": pairs,
         "nli_windows": windows,
@@ -178,6 +180,17 @@ def analyze(
         briefs=briefs,
         timings=timings,
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far in MB (0 where it cannot be read)."""
+    try:
+        import resource
+        import sys
+    except ImportError:  # not on Unix
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 1024), 1)
 
 
 class _StageClock:
