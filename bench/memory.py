@@ -54,13 +54,16 @@ def _run(args: list[str]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="5,10,18", help="article counts to analyze")
+    parser.add_argument(
+        "--sizes", default="5,10,all", help="article counts to analyze (all: every article)"
+    )
     parser.add_argument("--huge-mb", type=float, default=10.0)
     args = parser.parse_args(argv)
     articles = _articles()
     out: dict[str, Any] = {"machine": machine(), "analyze": [], "ingest_huge_text": None}
     with tempfile.TemporaryDirectory() as tmp:
-        for size in [int(s) for s in args.sizes.split(",")]:
+        sizes = [len(articles) if s == "all" else int(s) for s in args.sizes.split(",")]
+        for size in sorted(set(sizes)):
             if size > len(articles):
                 continue
             folder = Path(tmp) / f"n{size}"
