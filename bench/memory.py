@@ -1,4 +1,5 @@
-"""Peak memory of `storycheck analyze` by article count, and of ingesting one huge text.
+"""Peak memory of `storycheck analyze` by article count, of ingesting one huge text, and
+the time of sentence splitting by paragraph length (it was quadratic, #17).
 
 Run: ``python -m bench.memory [--sizes 5,10,18]``; prints ONE JSON object. Each run is a
 fresh ``python -m storycheck.cli analyze`` child process (``--no-store``, models loaded
@@ -80,7 +81,23 @@ def main(argv: list[str] | None = None) -> None:
         )
         run = _run(["ingest", str(huge), "--no-store", "--quiet", "--max-mb", "50"])
         out["ingest_huge_text"] = {"mb": args.huge_mb, **run}
+    out["segment_one_paragraph"] = segment_times()
     print(json.dumps(out, indent=1))
+
+
+def segment_times(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> list[dict[str, Any]]:
+    """Seconds to split one paragraph of n sentences, and sentences per second."""
+    from storycheck.ingest.segment import sentence_spans
+
+    rows = []
+    for n in sizes:
+        text = "The council said the vote passed on Tuesday. " * n
+        start = time.perf_counter()
+        spans = sentence_spans(text)
+        elapsed = time.perf_counter() - start
+        assert len(spans) == n
+        rows.append({"sentences": n, "seconds": round(elapsed, 3), "per_s": round(n / elapsed)})
+    return rows
 
 
 if __name__ == "__main__":
