@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from storycheck.ingest import IngestOptions, ingest
 
 PARAS = [
@@ -148,3 +150,25 @@ def test_concurrent_ingests_of_the_same_inputs_count_each_article_once(tmp_path:
     assert other.new == 3 and other.known == 0  # type: ignore[attr-defined]
     assert result.new + result.known == 3
     assert result.new == 0 and result.known == 3
+
+
+def test_a_reader_bug_on_one_input_does_not_end_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#17: an unexpected error while reading one input ended the whole run (exit 3)."""
+    from storycheck.ingest import pipeline
+
+    good = tmp_path / "good.txt"
+    good.write_text("Budget passes\n\nThe council approved the budget on Tuesday.", "utf-8")
+    bad = tmp_path / "bad.md"
+    bad.write_text("# Title\n\nSome text that the reader will choke on.", "utf-8")
+
+    def broken(text: str, source: str, **_: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(pipeline, "read_markdown", broken)
+    result = ingest([str(bad), str(good)])
+    assert [a.title for a in result.articles] == ["Budget passes"]
+    assert any(
+        "RecursionError" in p.reason and p.source.endswith("bad.md") for p in result.problems
+    )

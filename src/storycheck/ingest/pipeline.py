@@ -290,6 +290,11 @@ class Ingestor:
                 self._process(item, result, by_id)
             except InputError as exc:
                 result.problems.append(InputProblem(item.source, str(exc)))
+            except (RecursionError, ValueError, UnicodeError, OverflowError, LookupError) as exc:
+                # a reader bug this input found: one problem line for it, the other inputs
+                # are still read (#17: one bad input used to end the whole run)
+                reason = f"could not be read ({type(exc).__name__}: {str(exc)[:200]})"
+                result.problems.append(InputProblem(item.source, reason))
             if progress is not None:
                 progress(item)
         result.articles = list(by_id.values())
