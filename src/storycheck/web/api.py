@@ -328,6 +328,7 @@ def cancel_job(job_id: str, web: Web) -> JobOut:
     get_job(web, job_id)
     if not web.db.cancel(job_id):
         raise HTTPException(409, f"job {job_id} has already ended")
+    web.executor.cancel(job_id)
     return job_out(web, get_job(web, job_id))
 
 

@@ -79,6 +79,11 @@ class InlineExecutor:
     def pid(self) -> int | None:
         return None
 
+    def cancel(self, job_id: str) -> None:
+        """A job running in the server's own thread cannot be stopped; it ends as cancelled
+        and its result is dropped."""
+        del job_id
+
     def stop(self) -> None:
         return None
 
@@ -102,6 +107,8 @@ class ProcessExecutor:
         self._inbox: Queue[Any] | None = None
         self._outbox: Queue[Any] | None = None
         self._closed = False
+        #: The job the worker is running, if any.
+        self.current: str | None = None
 
     @property
     def pid(self) -> int | None:
@@ -126,8 +133,24 @@ class ProcessExecutor:
             self._proc.start()
         return self._proc, self._inbox, self._outbox
 
+    def cancel(self, job_id: str) -> None:
+        """Stop the worker now if it is running ``job_id`` (the job was cancelled); the
+        dispatcher's poll then returns and the next job starts a fresh worker."""
+        proc = self._proc
+        if self.current == job_id and proc is not None and proc.is_alive():
+            proc.kill()
+
     def __call__(self, job_id: str) -> None:
         proc, inbox, outbox = self._ensure()
+        self.current = job_id
+        try:
+            self._wait(proc, inbox, outbox, job_id)
+        finally:
+            self.current = None
+
+    def _wait(
+        self, proc: SpawnProcess, inbox: Queue[Any], outbox: Queue[Any], job_id: str
+    ) -> None:
         inbox.put(job_id)
         while True:
             try:

@@ -133,7 +133,8 @@ def job_page(job_id: str, request: Request, web: Web) -> HTMLResponse:
 async def cancel_job_form(job_id: str, request: Request, web: Web) -> Response:
     await checked_form(request, web)
     get_job(web, job_id)
-    web.db.cancel(job_id)  # a job that already ended stays as it was
+    if web.db.cancel(job_id):  # a job that already ended stays as it was
+        web.executor.cancel(job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
