@@ -148,9 +148,7 @@ class ProcessExecutor:
         finally:
             self.current = None
 
-    def _wait(
-        self, proc: SpawnProcess, inbox: Queue[Any], outbox: Queue[Any], job_id: str
-    ) -> None:
+    def _wait(self, proc: SpawnProcess, inbox: Queue[Any], outbox: Queue[Any], job_id: str) -> None:
         inbox.put(job_id)
         while True:
             try:
