@@ -67,9 +67,7 @@ def is_public_address(address: str) -> bool:
         if ip.is_site_local or ip in _NAT64_LOCAL:
             return False
         embedded = _embedded_ipv4(ip)
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif embedded:
+        if embedded:
             return all(is_public_address(str(v4)) for v4 in embedded)
     return bool(
         ip.is_global

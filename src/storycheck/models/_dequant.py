@@ -209,16 +209,28 @@ def topological(nodes: list[Any], known: set[str]) -> list[Any]:
     return order
 
 
-def fp32_copy(model_path: Path, *, cache: Path | None = None) -> Path:
+def runnable_graph(model_path: Path, precision: str = "fp32") -> Path:
+    """The graph file to run for ``model_path``: its fp32 copy (:func:`fp32_copy`) when
+    ``precision`` is "fp32" and the graph is dynamically quantized, else the file itself.
+    The file is read once for both the check and the copy."""
+    if precision != "fp32":
+        return model_path
+    raw = model_path.read_bytes()
+    return fp32_copy(model_path, raw=raw) if is_dynamic_int8(raw) else model_path
+
+
+def fp32_copy(model_path: Path, *, raw: bytes | None = None, cache: Path | None = None) -> Path:
     """The path of an fp32 copy of ``model_path`` (converted once, then cached).
 
     The copy lives in ``<cache dir>/models/fp32/`` under the source graph's sha256 and
     the rewrite version. If that folder cannot be written (a read-only home), the copy
     goes to ``<temp dir>/storycheck-fp32-<uid>/`` under the same name, so later processes
     reuse it there too. Writes are atomic (temporary file, then rename), so processes
-    that convert at the same time never see a partial file.
+    that convert at the same time never see a partial file. ``raw`` is the graph's bytes
+    when the caller has read them already.
     """
-    raw = model_path.read_bytes()
+    if raw is None:
+        raw = model_path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()[:24]
     name = f"{model_path.stem}-{digest}-v{REWRITE_VERSION}.onnx"
     uid = os.getuid() if hasattr(os, "getuid") else 0

