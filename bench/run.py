@@ -38,6 +38,7 @@ KNOWN = (
     "nli",
     "grounding",
     "contradiction",
+    "conflicts",
     "grouping",
     "stories",
     "brief",

@@ -75,6 +75,36 @@ def test_seeds_trump_time_frame_is_disputed(seeds_report: dict[str, Any]) -> Non
     out = next(v for k, v in sides.items() if k != "in office")
     assert "004" in in_office
     assert {"000", "002"} <= out
+    assert not in_office & out  # clean sides: an article framing both ways is on one
+
+
+def test_seeds_scorecard_does_not_punish_the_outvoted_side(seeds_report: dict[str, Any]) -> None:
+    """004 alone says Trump is in office (he is): being outvoted 4 to 1 costs it nothing,
+    so it scores above what it would with an outvoted penalty and above the worst."""
+    seed = _by_seed(seeds_report)
+    score = {seed[a["id"]]: a["consistency"] for a in seeds_report["articles"]}
+    assert score["004"] > min(score.values())
+
+
+def test_example_fact_table(example_report: dict[str, Any]) -> None:
+    """Every disputed slot of the example corpus is a row with each outlet's value, and the
+    sides of each figure, date and time conflict list every outlet that gives the value."""
+    rows = [r for s in example_report["stories"] for r in s["fact_table"]]
+    disputed = {r["key"]: r for r in rows if r["status"] == "disputed"}
+    assert "injured" in disputed
+    assert any(k.startswith("money|GBP") for k in disputed)
+    assert any(k.startswith("date|") for k in disputed)
+    injured = disputed["injured"]
+    values = {c["value"].lower() for c in injured["cells"]}
+    assert {"12", "15"} <= values or {"twelve", "fifteen"} & values
+    facts = {f["id"]: f for s in example_report["stories"] for f in s["facts"]}
+    for row in rows:
+        for cell in row["cells"]:
+            for fid in cell["fact_ids"]:
+                assert facts[fid]["article_id"] == cell["article_id"]
+    conflicts = [c for s in example_report["stories"] for c in s["conflicts"]]
+    number = next(c for c in conflicts if c["subject"].startswith("people injured"))
+    assert sum(len(side["article_ids"]) for side in number["sides"]) >= 4
 
 
 def test_seeds_quotes_found_in_one_report_only_are_unverified(
@@ -209,11 +239,50 @@ def test_example_html_report_in_chromium(example_report: dict[str, Any], tmp_pat
         page.screenshot(path=str(shots / "report.png"), full_page=False)
         page.keyboard.press("Escape")
         assert page.locator("#evidence").is_hidden()
+        # the fact table: disputed rows first, each value opens its sentence
+        rows = page.locator("table.facts tbody tr")
+        assert rows.count() >= 3
+        assert "disputed" in (rows.first.get_attribute("class") or "")
+        page.locator("table.facts button.cite.fact").first.click()
+        assert page.locator("#evidence blockquote").inner_text().strip()
+        page.keyboard.press("Escape")
         browser.close()
     assert not errors, errors
 
 
 # --- audit ---------------------------------------------------------------------------------
+
+
+def test_audit_flags_a_draft_figure_against_the_fact_table(tmp_path: Path) -> None:
+    """A draft that gives another injury toll than the sources: that sentence is
+    contradicted, with the sources' values in the reason."""
+    from storycheck.ingest import IngestOptions, Ingestor
+    from storycheck.models import get_embedder, get_nli, get_parser
+    from storycheck.verify.audit import Verdict, audit_draft
+
+    corpus = REPO / "examples" / "corpus" / "kessmouth-port-fire"
+    draft_file = tmp_path / "draft.txt"
+    draft_file.write_text(
+        "Warehouse fire in Kessmouth\n\n"
+        "A fire at a chemical warehouse at the Port of Kessmouth injured 40 people, "
+        "officials said.\n\nAbout 1,800 residents were evacuated from the Saltings.\n",
+        encoding="utf-8",
+    )
+    ingestor = Ingestor(IngestOptions(), None)
+    try:
+        sources = ingestor.run([str(corpus)]).articles
+        draft = ingestor.run([str(draft_file)]).articles[0]
+    finally:
+        ingestor.close()
+    try:
+        result = audit_draft(
+            draft, sources, embedder=get_embedder(), nli=get_nli(), parser=get_parser()
+        )
+    except ModelUnavailableError as exc:
+        pytest.skip(f"models not installed: {exc}")
+    injured = next(s for s in result.sentences if "injured 40" in s.text)
+    assert injured.verdict is Verdict.CONTRADICTED, injured
+    assert "40" in injured.reason and ("12" in injured.reason or "15" in injured.reason)
 
 
 def test_audit_seed_against_the_other_four(tmp_path: Path) -> None:

@@ -433,7 +433,8 @@ def analyze(
         )
         out.err.print(
             f"time: {stages}; total {t['total']:.1f}s, of which NLI {t['nli']:.1f}s "
-            f"({t['nli_pairs']:.0f} pairs, {t['nli_windows']:.0f} windows); "
+            f"({t['nli_pairs']:.0f} pairs, {t['nli_windows']:.0f} windows), "
+            f"fact table {t.get('facts', 0.0):.1f}s; "
             f"{t['articles']:.0f} articles, peak memory {t['peak_rss_mb']:.0f} MB",
             markup=False,
         )

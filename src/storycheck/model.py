@@ -274,6 +274,70 @@ class Finding:
     summary: str
     sides: tuple[FindingSide, ...]
     subject: str = ""  # the entity or slot in dispute, for grouping and display
+    #: contradiction, or update: the values differ but rose with the reports' publication
+    #: times (a toll climbing through the day), so no side is wrong
+    status: str = "contradiction"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One typed fact an article states about its story: a slot and the value given.
+
+    ``kind`` is quantity, date, time, role, age or speaker. ``key`` is the slot as facts
+    are aligned across articles ("dead", "magnitude", "title|nirad sinha", "speaker|<quote
+    words>"); ``slot`` is the same in words for people. ``value`` is the article's own
+    wording ("at least 10 people"), ``number`` its normalised value (a count, metres, a
+    day's ordinal, minutes after midnight; ``upper`` for ranges), ``qualifier`` one of
+    approx, at_least, more_than, at_most, less_than. ``scope`` is main, or background /
+    forecast / other when the fact is about something besides the story's event; only main
+    facts are compared. ``source`` is whom the article credits for the value ("police").
+    ``start``/``end`` locate the value in the article text; ``claim_id`` is the claim that
+    states it (empty when no claim covers the sentence).
+    """
+
+    id: str
+    article_id: str
+    sentence_index: int
+    kind: str
+    key: str
+    slot: str
+    value: str
+    start: int
+    end: int
+    number: float | None = None
+    upper: float | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    scope: str = "main"
+    source: str | None = None
+    claim_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactCell:
+    """What one article says in one slot of the fact table (its facts' ids and wording)."""
+
+    article_id: str
+    value: str
+    fact_ids: tuple[str, ...]
+    evidence: str = ""  # the sentence that states it
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    """One slot of a story's fact table: every article's value for it.
+
+    ``status`` is agreed (two or more outlets, compatible values), disputed (values that
+    cannot all be true), update (they differ, but later reports carry the later value),
+    varied (three or more values, none shared by two outlets: likely different things
+    under one slot, not flagged) or single (one outlet only).
+    """
+
+    key: str
+    slot: str
+    kind: str
+    status: str
+    cells: tuple[FactCell, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +372,9 @@ class ArticleScore:
 
     ``consistency`` = (corroborated + ½·mixed + ½·single-source + ¼·unverified quotes)
     / checkable claims, so 1.0 means every checkable claim is backed by another outlet
-    and 0.0 means every one is contradicted; articles on a side of a conflict that the
-    majority of sources does not take also lose credit for those claims.
+    and 0.0 means every one is contradicted. It counts evidence, not heads: support from
+    near-copies of the article's own text does not corroborate it, and an outlet on the
+    smaller side of a dispute is not penalised for being outvoted.
     """
 
     article_id: str
@@ -333,6 +398,8 @@ class StoryCheck:
     entities: tuple[Entity, ...]
     findings: tuple[Finding, ...]
     scores: tuple[ArticleScore, ...]
+    facts: tuple[Fact, ...] = ()
+    table: tuple[FactRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from storycheck.brief import BriefOptions
 from storycheck.brief.llm import LLMOptions
+from storycheck.facts.stats import STATS as FACT_STATS
 from storycheck.ingest import IngestOptions, Ingestor, IngestResult
 from storycheck.model import Article, Brief, Story, StoryCheck
 from storycheck.models import NLI, Embedder
@@ -139,6 +140,7 @@ def analyze(
     nli = get_nli(opts.nli)
     models = {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)}
     nli_before = nli_work(nli)
+    facts_before = FACT_STATS["seconds"]
     say("grouping into stories")
     stories = group_stories(usable, opts, store=store)
     clock.lap("stories")
@@ -171,6 +173,7 @@ def analyze(
         "nli": round(seconds, 3),
         "nli_pairs": pairs,
         "nli_windows": windows,
+        "facts": round(FACT_STATS["seconds"] - facts_before, 3),
     }
     return Analysis(
         ingest=result,

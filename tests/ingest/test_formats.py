@@ -35,6 +35,24 @@ def test_text_title_byline_and_date() -> None:
     assert doc.text.strip() == BODY
 
 
+def test_text_with_a_url_line_and_a_date_line_above_the_headline() -> None:
+    """Saved pages and corpora put the address and the date above the headline: they are
+    metadata (outlet from the host), not the article's first sentences."""
+    doc = read_text(
+        "http://www.example-news.com/2005/11/quake.html\n\n27 NOVEMBER, 2005\n\n"
+        "Quake Kills 10 on Iranian Island\n\nA strong earthquake struck the island on Sunday.",
+        "a.txt",
+    )
+    assert doc.url == "http://www.example-news.com/2005/11/quake.html"
+    assert doc.outlet == "example-news.com"
+    assert doc.published is not None and doc.published.date().isoformat() == "2005-11-27"
+    assert doc.title == "Quake Kills 10 on Iranian Island"
+    assert doc.text.startswith("A strong earthquake")
+    # a short line that only looks like a date inside prose stays text
+    body = read_text("Headline Here\n\nThe vote was on 12 May.\n\nMore text follows.", "b.txt")
+    assert body.published is None and "12 May" in body.text
+
+
 def test_text_without_title_line_keeps_first_paragraph() -> None:
     doc = read_text(f"{BODY}\nSecond paragraph follows here.", "a.txt")
     assert doc.title is None

@@ -71,6 +71,58 @@ def report() -> dict[str, Any]:
                     for i in ("a1", "a2")
                 ],
                 "conflicts": [],
+                "fact_table": [
+                    {
+                        "key": "injured",
+                        "slot": "people injured",
+                        "kind": "quantity",
+                        "status": "disputed",
+                        "cells": [
+                            {
+                                "article_id": "a1",
+                                "value": "12",
+                                "fact_ids": ["a1:f0"],
+                                "evidence": f"Twelve people were hurt {evil}.",
+                            },
+                            {
+                                "article_id": "a2",
+                                "value": "15",
+                                "fact_ids": ["a2:f0"],
+                                "evidence": "15 people were hurt.",
+                            },
+                        ],
+                    },
+                    {
+                        "key": "date|occur|bridge",
+                        "slot": "when bridge reopen",
+                        "kind": "date",
+                        "status": "agreed",
+                        "cells": [
+                            {"article_id": i, "value": "Monday", "fact_ids": [f"{i}:f1"]}
+                            for i in ("a1", "a2")
+                        ],
+                    },
+                ],
+                "facts": [
+                    {
+                        "id": f"{i}:f0",
+                        "article_id": i,
+                        "sentence_index": 0,
+                        "kind": "quantity",
+                        "key": "injured",
+                        "slot": "people injured",
+                        "value": v,
+                        "span": [0, 2],
+                        "number": float(v),
+                        "upper": None,
+                        "qualifier": None,
+                        "unit": None,
+                        "scope": "main",
+                        "source": None,
+                        "claim_id": "",
+                    }
+                    for i, v in (("a1", "12"), ("a2", "15"))
+                ],
                 "brief": {
                     "writer": "extractive",
                     "dropped": 1,
@@ -163,6 +215,11 @@ def test_html_is_self_contained_and_escapes_article_text() -> None:
     assert 'class="cite"' in page and 'data-evidence="evidence of a1"' in page
     assert "Conflicting figures" in page and "15 people" in page
     assert '<mark class="corroborated"' in page
+    # the fact table: one row per slot, disputed first, a cell per outlet with its sentence
+    table = page[page.index('<table class="facts">') :]
+    assert table.index("people injured") < table.index("when bridge reopen")
+    assert '<tr class="disputed">' in table and 'class="cite fact"' in table
+    assert "Twelve people were hurt &lt;script&gt;" in table
 
 
 def test_markdown_has_sections_citations_and_sources() -> None:
@@ -171,6 +228,8 @@ def test_markdown_has_sections_citations_and_sources() -> None:
     assert "- **Conflicting figures**" in md and "15 people" in md
     assert "## Sources" in md and "consistency 0.40" in md
     assert "\\<script\\>" in md  # markup in text is escaped
+    assert "## Fact table" in md
+    assert "| people injured | disputed | 12 — Outlet a1 [1]; 15 — Outlet a2 [2] |" in md
 
 
 def test_write_report_picks_the_format_by_suffix(tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ ROLE_NOUNS = frozenset(
     businessman businesswoman billionaire tycoon magnate banker investor strategist consultant
     historian commentator critic observer campaigner organiser organizer witness survivor
     resident victim suspect firefighter paramedic engineer pilot operator regulator auditor
-    treasurer clerk deputy assistant staffer counsellor counselor""".split()
+    treasurer clerk deputy assistant staffer counsellor counselor coo cfo cto commodore
+    lieutenant sergeant corporal constable superintendent detective brigadier marshal""".split()
 )
 PERSON_LABELS = frozenset({"PERSON"})
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})

@@ -9,6 +9,9 @@ then the body. Markdown is rendered to plain paragraphs with markdown-it; its fi
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from markdown_it import MarkdownIt
 
 from storycheck.ingest.clean import junk_reason, looks_like_title, normalize
@@ -16,6 +19,27 @@ from storycheck.ingest.meta import first_of, header_field, parse_datetime, split
 from storycheck.model import Document, SourceFormat
 
 _HEADER_SCAN_LINES = 6
+_BARE_URL = re.compile(r"https?://[^\s<>\"]+")
+_DATE_PREFIX = re.compile(r"^(?:updated|posted|published|last updated)\s*:?\s*", re.IGNORECASE)
+_DATE_LINE_MAX = 60
+
+
+def _header_line(line: str, fields: dict[str, str]) -> bool:
+    """A bare URL line (the article's address) or a line that is only a date (its
+    publication time), as saved pages and corpora put them above the headline."""
+    text = line.strip()
+    if "url" not in fields and _BARE_URL.fullmatch(text):
+        fields["url"] = text
+        host = urlsplit(text).hostname or ""
+        if host and "outlet" not in fields:
+            fields["site"] = host.removeprefix("www.")
+        return True
+    if "published" not in fields and len(text) <= _DATE_LINE_MAX and not text.endswith("."):
+        bare = _DATE_PREFIX.sub("", text)
+        if re.search(r"\d", bare) and parse_datetime(bare) is not None:
+            fields["published"] = bare
+            return True
+    return False
 
 
 def _apply_header(fields: dict[str, str], key: str, value: str) -> None:
@@ -41,6 +65,9 @@ def _split_head(text: str, title_line: bool) -> tuple[dict[str, str], str]:
             continue
         scanned += 1
         if junk_reason(line):
+            i += 1
+            continue
+        if _header_line(line, fields):
             i += 1
             continue
         header = header_field(line)

@@ -133,7 +133,7 @@ class SpacyParser:
             raise TypeError("parse() takes a sequence of texts, not one string")
         nlp = self.nlp
         names = self.resolve(components)
-        docs: Iterable[Any] = nlp.tokenizer.pipe(texts, batch_size=batch_size)
+        docs: Iterable[Any] = map(_line_starts, nlp.tokenizer.pipe(texts, batch_size=batch_size))
         for name in names:
             docs = _apply(nlp.get_pipe(name), docs, batch_size)
         return list(docs)
@@ -145,6 +145,18 @@ class SpacyParser:
 
     def __repr__(self) -> str:
         return f"SpacyParser({self.model_id!r})"
+
+
+def _line_starts(doc: Any) -> Any:
+    """Start a sentence after every line break, before the parser runs (which keeps
+    preset boundaries): a headline, a list item or a paragraph is never part of the
+    next line's sentence, so no dependency arc crosses it."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        broken = "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+        if broken and not token.is_space:
+            token.is_sent_start = True
+    return doc
 
 
 def _apply(proc: Any, docs: Iterable[Any], batch_size: int) -> Iterator[Any]:

@@ -14,6 +14,9 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from storycheck.report.facts import STATUS_LABEL as FACT_STATUS
+from storycheck.report.facts import counts as fact_counts
+from storycheck.report.facts import rows as fact_rows
 from storycheck.report.links import http_url
 from storycheck.report.svg import bar_chart, matrix, timeline
 
@@ -48,6 +51,10 @@ border:2px solid var(--info);border-radius:8px;padding:12px 14px;box-shadow:0 4p
 #evidence[hidden]{display:none}#evidence blockquote{margin:6px 0;padding-left:10px;
 border-left:3px solid var(--line)}.legend span{margin-right:14px}
 ol.columns{columns:2;font-size:.85rem}
+.scroll{overflow-x:auto;max-width:100%}.cite.fact{vertical-align:baseline;font-size:.9rem;
+text-align:left}tr.disputed td:first-child{border-left:4px solid var(--bad)}
+tr.update td:first-child{border-left:4px solid #f9a825}tr.agreed td:first-child{
+border-left:4px solid var(--ok)}td.odd{background:#fff5f5;font-weight:600}
 """
 
 _JS = """
@@ -226,6 +233,64 @@ def _disputed_html(st: _Story) -> str:
     return "".join(out)
 
 
+def _fact_cell(st: _Story, article_id: str, cell: Mapping[str, Any], odd: bool) -> str:
+    n = st.number.get(article_id, 0)
+    outlet = st.outlet.get(article_id, article_id)
+    evidence = str(cell.get("evidence", ""))
+    value = str(cell.get("value", ""))
+    return (
+        f'<td{" class=odd" if odd else ""}><button type="button" class="cite fact" '
+        f'data-source="{n}" data-outlet="{_e(outlet)}" data-evidence="{_e(evidence)}" '
+        f'data-support="" data-target="{_e(st.anchor(article_id))}" '
+        f'aria-label="{_e(outlet)} says {_e(value)}: show the sentence" '
+        f'title="{_e(evidence[:200])}">{_e(value)}</button></td>'
+    )
+
+
+def _facts_html(st: _Story) -> str:
+    """Slot × outlet: each cell the value that outlet gives, linked to its sentence."""
+    shown = fact_rows(st.story, agreed=25)
+    if not shown:
+        return '<p class="muted">No figures, dates, times, ages or speakers to compare.</p>'
+    used = [s for s in st.sources if any(str(s["article_id"]) in r.cells for r in shown)]
+    head = "".join(
+        f'<th scope="col" title="{_e(s["outlet"])}">'
+        f"[{s['number']}] {_e(str(s['outlet'])[:18])}</th>"
+        for s in used
+    )
+    body: list[str] = []
+    for row in shown:
+        majority = row.values[0].value.lower() if row.values else ""
+        cells = "".join(
+            _fact_cell(
+                st,
+                str(s["article_id"]),
+                row.cells[str(s["article_id"])],
+                row.status in ("disputed", "update")
+                and str(row.cells[str(s["article_id"])].get("value", "")).lower() != majority,
+            )
+            if str(s["article_id"]) in row.cells
+            else "<td></td>"
+            for s in used
+        )
+        body.append(
+            f'<tr class="{_e(row.status)}"><th scope="row">{_e(row.slot)}</th>'
+            f"<td>{_e(FACT_STATUS.get(row.status, row.status))}</td>{cells}</tr>"
+        )
+    tally = fact_counts(st.story)
+    note = (
+        f'<p class="muted">{tally["disputed"]} disputed, {tally["update"]} rising, '
+        f"{tally['agreed']} agreed; {tally['single']} slots that one outlet alone gives are "
+        "in the JSON report. Click a value to read the sentence it comes from.</p>"
+    )
+    return (
+        note
+        + '<div class="scroll"><table class="facts"><thead><tr><th scope="col">Slot</th>'
+        + f'<th scope="col">Status</th>{head}</tr></thead><tbody>{"".join(body)}'
+        + "</tbody></table></div>"
+    )
+
+
 def _unverified_html(st: _Story) -> str:
     items = _section(st.brief, "unverified") if st.brief else []
     if not items:
@@ -393,8 +458,8 @@ def _scorecard_html(st: _Story) -> str:
         + "".join(table)
         + "</tbody></table>"
         + '<p class="muted">Consistency = (corroborated + ½ mixed + ½ one-source + ¼ unverified '
-        "quotes) ÷ checkable claims; an article on the minority side of a dispute also loses "
-        "credit.</p>"
+        "quotes) ÷ checkable claims. Evidence, not headcount: support from near-copies of an "
+        "article's own text does not count, and being outvoted in a dispute costs nothing.</p>"
     )
 
 
@@ -483,6 +548,7 @@ def _story_html(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, An
     sections = [
         ("brief", "Brief", _brief_html(st)),
         ("disputed", "Disputed", _disputed_html(st)),
+        ("facts", "Fact table", _facts_html(st)),
         ("unverified", "Unverified", _unverified_html(st)),
         ("matrix", "Source × claim matrix", _matrix_html(st)),
         ("timeline", "Timeline", _timeline_html(st)),

@@ -12,10 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from storycheck import __version__
-from storycheck.model import BRIEF_SECTIONS, Article, Brief, Claim, Finding, StoryCheck
+from storycheck.model import (
+    BRIEF_SECTIONS,
+    Article,
+    Brief,
+    Claim,
+    Fact,
+    FactRow,
+    Finding,
+    StoryCheck,
+)
 from storycheck.verify.groups import group_ids
 
 SCHEMA_ID = "storycheck.report/1"
+#: 2 added stories[].facts, stories[].fact_table and conflicts[].status (docs/report.md)
+SCHEMA_REVISION = 2
 
 
 def schema_path() -> Path:
@@ -68,6 +79,7 @@ def _claim(claim: Claim, group: str | None = None) -> dict[str, Any]:
 def _conflict(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind,
+        "status": finding.status,
         "summary": finding.summary,
         "subject": finding.subject,
         "sides": [
@@ -78,6 +90,44 @@ def _conflict(finding: Finding) -> dict[str, Any]:
                 "evidence": list(side.evidence),
             }
             for side in finding.sides
+        ],
+    }
+
+
+def _fact(fact: Fact) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "article_id": fact.article_id,
+        "sentence_index": fact.sentence_index,
+        "kind": fact.kind,
+        "key": fact.key,
+        "slot": fact.slot,
+        "value": fact.value,
+        "span": [fact.start, fact.end],
+        "number": fact.number,
+        "upper": fact.upper,
+        "qualifier": fact.qualifier,
+        "unit": fact.unit,
+        "scope": fact.scope,
+        "source": fact.source,
+        "claim_id": fact.claim_id,
+    }
+
+
+def _fact_row(row: FactRow) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "slot": row.slot,
+        "kind": row.kind,
+        "status": row.status,
+        "cells": [
+            {
+                "article_id": c.article_id,
+                "value": c.value,
+                "fact_ids": list(c.fact_ids),
+                "evidence": c.evidence,
+            }
+            for c in row.cells
         ],
     }
 
@@ -162,6 +212,7 @@ def build_report(
         articles.setdefault(article.id, article_summary(article))
     return {
         "schema": SCHEMA_ID,
+        "revision": SCHEMA_REVISION,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool": {"name": "storycheck", "version": __version__},
         "models": dict(models or {}),
@@ -173,6 +224,8 @@ def build_report(
                 "article_ids": list(check.story.article_ids),
                 "claims": [_claim(c, groups.get(c.id)) for c in check.claims],
                 "conflicts": [_conflict(f) for f in check.findings],
+                "fact_table": [_fact_row(r) for r in check.table],
+                "facts": [_fact(f) for f in check.facts],
                 "quotes": [
                     {
                         "id": q.id,

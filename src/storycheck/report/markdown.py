@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from storycheck.report.facts import STATUS_LABEL
+from storycheck.report.facts import rows as fact_rows
 from storycheck.report.html import grouped
 from storycheck.report.links import http_url
 
@@ -69,6 +71,33 @@ def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str
     return lines
 
 
+def _fact_table(story: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str]:
+    """The slots the outlets report, disputed first, as a Markdown table."""
+    shown = fact_rows(story)
+    if not shown:
+        return []
+    number = {src_id: n for n, src_id in _numbers(story).items()}
+    lines = ["## Fact table", "", "| Slot | Status | What each outlet says |", "|---|---|---|"]
+    for row in shown:
+        values = "; ".join(
+            f"{_md(v.value)} — "
+            + ", ".join(_md(outlets.get(number.get(a, 0), a)) for a in v.article_ids)
+            + " "
+            + _cite(sorted(number.get(a, 0) for a in v.article_ids))
+            for v in row.values
+        )
+        lines.append(f"| {_md(row.slot)} | {STATUS_LABEL.get(row.status, row.status)} | {values} |")
+    return [*lines, ""]
+
+
+def _numbers(story: Mapping[str, Any]) -> dict[int, str]:
+    brief = story.get("brief") or {}
+    sources = brief.get("sources") or []
+    if sources:
+        return {int(s["number"]): str(s["article_id"]) for s in sources}
+    return {n: str(a) for n, a in enumerate(story.get("article_ids", []), start=1)}
+
+
 def render_markdown(report: Mapping[str, Any]) -> str:
     """One Markdown document for every story in a report/1 dict (briefs included)."""
     out: list[str] = []
@@ -81,6 +110,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         outlets = {src["number"]: src["outlet"] for src in brief["sources"]}
         for section in brief["sections"]:
             out += _section(section, outlets)
+        out += _fact_table(story, outlets)
         if brief.get("dropped"):
             out += [
                 f"_{brief['dropped']} candidate sentences were left out because a cited "

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storycheck.model import Brief, ClaimStatus, StoryCheck
+from storycheck.report.facts import STATUS_LABEL
 
 _STATUS_STYLE = {
     "corroborated": "green",
@@ -67,6 +68,39 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
         )
 
 
+_ROW_STYLE = {"disputed": "red", "update": "yellow", "agreed": "green"}
+
+
+def render_fact_table(
+    check: StoryCheck, console: Console, cite: Callable[[Sequence[str]], str], agreed: int = 8
+) -> None:
+    """The slots the outlets report (disputed first), each value with its outlets."""
+    shown = [r for r in check.table if r.status in ("disputed", "update")]
+    shown += [r for r in check.table if r.status == "agreed"][:agreed]
+    if not shown:
+        return
+    outlet = {a.id: a.display_outlet for a in check.articles}
+    table = Table(title="Fact table", title_justify="left", show_lines=False)
+    table.add_column("slot", max_width=34)
+    table.add_column("status")
+    table.add_column("what each outlet says", max_width=60)
+    for row in shown:
+        groups: dict[str, list[str]] = {}
+        for cell in row.cells:
+            groups.setdefault(cell.value.lower(), [cell.value]).append(cell.article_id)
+        values = "; ".join(
+            f"{ids[0]}: " + ", ".join(outlet[a] for a in ids[1:]) + " " + cite(ids[1:])
+            for ids in sorted(groups.values(), key=lambda v: -len(v))
+        )
+        table.add_row(
+            Text(row.slot),
+            Text(STATUS_LABEL.get(row.status, row.status), style=_ROW_STYLE.get(row.status, "")),
+            Text(values),
+        )
+    console.print()
+    console.print(table)
+
+
 def render_check(check: StoryCheck, console: Console, brief: Brief | None = None) -> None:
     """The brief, disputed points, unverified material and the consistency scorecard."""
     number = {a.id: n for n, a in enumerate(check.articles, start=1)}
@@ -95,6 +129,8 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
                 ", ".join(outlet[a] for a in side.article_ids) + " " + cite(side.article_ids)
             )
             console.print(line)
+
+    render_fact_table(check, console, cite)
 
     unverified = [c for c in check.claims if c.status is ClaimStatus.UNVERIFIED_QUOTE]
     console.print(Text("\nUnverified quotes (one source only)", style="bold magenta"))

@@ -193,6 +193,8 @@ def _structured(
     sentence_of = {c.id: c.sentence_index for c in check.claims if c.article_id == draft.id}
     flagged: dict[int, tuple[str, list[AuditEvidence]]] = {}
     for finding in check.findings:
+        if finding.status != "contradiction":
+            continue  # a figure that rose between reports makes no version wrong
         mine = [s for s in finding.sides if draft.id in s.article_ids]
         if not mine:
             continue

@@ -1,8 +1,9 @@
-"""Structured checks that NLI misses: numbers, dates, roles, time frame, attribution.
+"""Structured checks that NLI misses: roles, time frame, attribution, statements.
 
-Each check looks at candidate pairs of claims from different articles (already known to
-be about the same thing by embedding similarity) or at the story's entity–role table,
-and returns :class:`Conflict` records: which claims disagree, on what, with which values.
+(Figures, dates and times are compared slot by slot in :mod:`storycheck.facts`.) Each
+check looks at candidate pairs of claims from different articles (already known to be
+about the same thing by embedding similarity) or at the story's entity–role table, and
+returns :class:`Conflict` records: which claims disagree, on what, with which values.
 :func:`group_findings` turns them into one :class:`~storycheck.model.Finding` per
 disputed slot, listing every article on every side.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from storycheck.claims.entities import ROLE_NOUNS
 from storycheck.model import (
     Article,
     Claim,
@@ -23,20 +25,15 @@ from storycheck.model import (
     Entity,
     Finding,
     FindingSide,
-    Quantity,
     StoryCheck,
 )
 from storycheck.verify.align import Pair
 from storycheck.verify.people import People
-from storycheck.verify.support import content_words
 
-SAME_SLOT_SIMILARITY = 0.55  # two claims this similar talk about the same thing
-NUMBER_SLOT_SIMILARITY = 0.7  # …and, with their numbers masked, measure the same thing
-SAME_DATE_SIMILARITY = 0.5
 QUOTE_TEXT_SIMILARITY = 85  # rapidfuzz token-set ratio for "the same quote"
 STATEMENT_SIMILARITY = 0.72  # embedding cosine for "the same reported statement"
+STATEMENT_CONTENT_SIMILARITY = 0.8  # …and of its content with the speakers' names masked
 Similarity = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,167 +48,6 @@ class Conflict:
     value_b: str
     evidence_a: str
     evidence_b: str
-
-
-# --- numbers ------------------------------------------------------------------------------
-
-
-def _compatible(a: Quantity, b: Quantity) -> bool:
-    """Can both quantities describe the same true value, given their qualifiers?"""
-    for x, y in ((a, b), (b, a)):
-        q = x.qualifier
-        if q == "more_than" and y.value > x.value:
-            return True
-        if q == "at_least" and y.value >= x.value:
-            return True
-        if q == "less_than" and y.value < x.value:
-            return True
-        if q == "at_most" and y.value <= x.value:
-            return True
-    if a.value == b.value:
-        return True
-    tolerance = 0.15 if "approx" in (a.qualifier, b.qualifier) else 0.005
-    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
-
-
-def _fmt_quantity(q: Quantity) -> str:
-    value = int(q.value) if q.value.is_integer() else q.value
-    if q.kind == "money":
-        return f"{q.unit} {value:,}"
-    if q.kind == "percent":
-        return f"{value}%"
-    unit = q.unit or ""
-    return f"{value:,} {unit}".strip()
-
-
-def number_conflicts(
-    claims: Sequence[Claim], pairs: Iterable[Pair], similarity: Similarity
-) -> list[Conflict]:
-    """Same measured thing, incompatible values — and no matching value on the other side
-    ("from 40 minutes by bus to 15 by tram" agrees with "15 minutes by tram"). "The same
-    thing" means the claims still match with their numbers masked."""
-    candidates: list[tuple[Claim, Claim, Quantity, Quantity]] = []
-    for pair in pairs:
-        if pair.similarity < SAME_SLOT_SIMILARITY - 0.1:
-            continue
-        ca, cb = claims[pair.i], claims[pair.j]
-        for qa in ca.quantities:
-            same_b = [q for q in cb.quantities if q.kind == qa.kind and q.unit == qa.unit]
-            if qa.unit is None or not same_b or any(_compatible(qa, q) for q in same_b):
-                continue
-            for qb in same_b:
-                same_a = [q for q in ca.quantities if q.kind == qb.kind and q.unit == qb.unit]
-                if not any(_compatible(q, qb) for q in same_a):
-                    candidates.append((ca, cb, qa, qb))
-    if not candidates:
-        return []
-    scores = similarity(
-        [
-            (
-                _mask(a, ((q.start, q.end) for q in a.quantities), "[number]"),
-                _mask(b, ((q.start, q.end) for q in b.quantities), "[number]"),
-            )
-            for a, b, _, _ in candidates
-        ]
-    )
-    return [
-        Conflict(
-            "number",
-            qa.unit or "",
-            a.id,
-            b.id,
-            _fmt_quantity(qa),
-            _fmt_quantity(qb),
-            a.text,
-            b.text,
-        )
-        for (a, b, qa, qb), score in zip(candidates, scores, strict=True)
-        if score >= NUMBER_SLOT_SIMILARITY and same_context(a, qa, b, qb)
-    ]
-
-
-CONTEXT_WORDS = 6
-CONTEXT_OVERLAP = 0.15
-
-
-def _context(claim: Claim, q: Quantity) -> set[str]:
-    """Content words within a few words of a quantity: what it counts or measures."""
-    before = claim.text[: q.start].split()[-CONTEXT_WORDS:]  # spans are claim-relative
-    after = claim.text[q.end :].split()[:CONTEXT_WORDS]
-    return content_words(" ".join([*before, *after]))
-
-
-def same_context(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
-    """Do two figures sit among the same words? "60 percent of the staff is white" and
-    "36 percent are people of color" measure different things even in similar sentences."""
-    ca, cb = _context(a, qa), _context(b, qb)
-    if not ca or not cb:
-        return True
-    return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-
-def _date_value(claim: Claim) -> str | None:
-    known = [d for d in claim.dates if d.value is not None or d.weekday is not None]
-    if len(known) != 1:
-        return None
-    d = known[0]
-    if d.value is not None:
-        return f"{_WEEKDAYS[d.value.weekday()]} {d.value.isoformat()}"
-    return _WEEKDAYS[d.weekday] if d.weekday is not None else None
-
-
-def _mask(claim: Claim, spans: Iterable[tuple[int, int]], token: str) -> str:
-    """The claim's text with ``spans`` (dates, numbers) replaced by ``token``."""
-    text = claim.text
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + token + text[end:]
-    return text
-
-
-# "still damping down on Wednesday, a day after the fire": a later state, not the event's date
-LATER_STATE = re.compile(
-    r"\b(still|a day after|the day after|\w+ days? after|a day later|\w+ hours? after|since|"
-    r"continued|remained|again|by then)\b",
-    re.IGNORECASE,
-)
-
-
-def date_conflicts(
-    claims: Sequence[Claim], pairs: Iterable[Pair], similarity: Similarity
-) -> list[Conflict]:
-    """Different dates for the same event: the claims still match with their dates masked."""
-    candidates: list[tuple[Claim, Claim, str, str]] = []
-    for pair in pairs:
-        if pair.similarity < SAME_DATE_SIMILARITY - 0.1:
-            continue
-        ca, cb = claims[pair.i], claims[pair.j]
-        va, vb = _date_value(ca), _date_value(cb)
-        if va is None or vb is None or va == vb:
-            continue
-        if va.split()[0] == vb.split()[0] and (len(va.split()) == 1 or len(vb.split()) == 1):
-            continue  # same weekday, one side without a calendar date
-        if LATER_STATE.search(ca.text) or LATER_STATE.search(cb.text):
-            continue
-        candidates.append((ca, cb, va, vb))
-    if not candidates:
-        return []
-    scores = similarity(
-        [
-            (
-                _mask(a, ((d.start, d.end) for d in a.dates), "[date]"),
-                _mask(b, ((d.start, d.end) for d in b.dates), "[date]"),
-            )
-            for a, b, _, _ in candidates
-        ]
-    )
-    return [
-        Conflict("date", "date", a.id, b.id, va, vb, a.text, b.text)
-        for (a, b, va, vb), score in zip(candidates, scores, strict=True)
-        if score >= SAME_DATE_SIMILARITY
-    ]
 
 
 # --- roles and time frame ---------------------------------------------------------------------
@@ -296,17 +132,86 @@ def role_label(role: Role) -> str:
     return " ".join(w.lower() for w in words) or role.text
 
 
+#: titles that exclude each other: one person holds one rank or one top post at a time.
+#: Synonyms share a value ("ceo" and "chief executive").
+EXCLUSIVE_TITLES = {
+    **{
+        t: t
+        for t in """private corporal sergeant lieutenant captain major colonel general
+    brigadier commander commodore admiral constable inspector superintendent detective
+    sheriff deputy-sheriff marshal ensign""".split()
+    },
+    "ceo": "ceo",
+    "chief executive": "ceo",
+    "chief executive officer": "ceo",
+    "coo": "coo",
+    "chief operating officer": "coo",
+    "cfo": "cfo",
+    "chief financial officer": "cfo",
+    "cto": "cto",
+    "chief technology officer": "cto",
+    "president": "president",
+    "vice president": "vice president",
+    "vice-president": "vice president",
+    "prime minister": "prime minister",
+    "governor": "governor",
+    "mayor": "mayor",
+    "senator": "senator",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "representative": "representative",
+}
+
+
+_TITLE_FAMILY = {
+    **dict.fromkeys(("ceo", "coo", "cfo", "cto"), "executive"),
+    **dict.fromkeys(
+        ("president", "vice president", "prime minister", "governor", "mayor"), "office"
+    ),
+    **dict.fromkeys(("senator", "representative"), "legislature"),
+}
+
+
+#: descriptions rather than posts: a director can also be an expert
+_DESCRIPTIVE = frozenset(
+    "expert analyst specialist scientist researcher member critic observer veteran "
+    "spokesman spokeswoman spokesperson official source".split()
+)
+_TOP_POST = frozenset({"chief", "head", "leader", "boss", "director"})
+_GENERIC = frozenset({"chief", "senior", "head", "of", "the", "top", "at", "for"})
+
+
+def exclusive_title(role: Role) -> str | None:
+    """The exclusive title a role names, if any ("Police Commander" → "commander")."""
+    label = role_label(role)
+    words = label.split()
+    for n in range(min(3, len(words)), 0, -1):
+        tail = " ".join(words[-n:])
+        if tail in EXCLUSIVE_TITLES:
+            return EXCLUSIVE_TITLES[tail]
+    return EXCLUSIVE_TITLES.get(role.head)
+
+
 def roles_conflict(a: Role, b: Role) -> bool:
-    """Incompatible roles for one person: former vs serving, deputy vs chief, or two
-    different posts in the same organisation."""
+    """Incompatible roles for one person: former vs serving or deputy vs chief in the same
+    post, or two exclusive titles (Commander vs Commodore, CEO vs COO). Different kinds of
+    description ("director" vs "biodiversity expert", "police inspector" vs "spokesman")
+    are not conflicts: a person can be both."""
     if not a.head or not b.head:
         return False
-    same_post = a.head == b.head or a.words <= b.words or b.words <= a.words
-    if same_post and a.head == b.head:
+    if a.head == b.head:
         return a.former != b.former or a.rank != b.rank
-    if a.head in _RELATIONAL or b.head in _RELATIONAL:
+    ta, tb = exclusive_title(a), exclusive_title(b)
+    if ta is not None and tb is not None:
+        return ta != tb and a.former == b.former and _TITLE_FAMILY.get(ta) == _TITLE_FAMILY.get(tb)
+    if a.head in _RELATIONAL | _DESCRIPTIVE or b.head in _RELATIONAL | _DESCRIPTIVE:
         return False
-    return bool(a.orgs & b.orgs) and a.head != b.head and not same_post
+    if {a.head, b.head} <= _TOP_POST:
+        return False  # "IMF chief" and "IMF head": one post, two words
+    # two posts in one organisation that share no word: "chief executive of X" vs "X's
+    # chief engineer" (but "chief executive" and "executive director" may be one job)
+    core_a, core_b = a.words - a.orgs - _GENERIC, b.words - b.orgs - _GENERIC
+    return bool(a.orgs & b.orgs) and bool(core_a) and bool(core_b) and not core_a & core_b
 
 
 def role_conflicts(
@@ -333,8 +238,8 @@ def role_conflicts(
                                     name,
                                     a_id,
                                     b_id,
-                                    role_label(ra),
-                                    role_label(rb),
+                                    f"{role_label(ra)} {name}",
+                                    f"{role_label(rb)} {name}",
                                     ra.text,
                                     rb.text,
                                 )
@@ -351,6 +256,15 @@ _CAMPAIGN = re.compile(
     r"trail|narrative)|mayoral candidate|presidential candidate|candidate for|"
     r"(is|was) (campaigning|running) (to|for)|presidency again|(potential |possible )?return "
     r"(of [\w. ]+ )?to the White House|given the presidency|if (he|she) (wins|is elected))\b",
+    re.IGNORECASE,
+)
+
+
+#: a campaign recalled, not under way: says nothing about office now
+_PAST_CAMPAIGN = re.compile(
+    r"\b(during (his|her|their|the|heavy) (\d{4} )?(presidential )?campaign(ing)?|"
+    r"(while|when) on the campaign trail|on the campaign trail in|at the time|"
+    r"(19|20)\d\d (presidential )?campaign|as a candidate|when (he|she) (was )?(ran|running))\b",
     re.IGNORECASE,
 )
 
@@ -387,15 +301,18 @@ def timeframe_conflicts(
                 note(name, article.id, "in office", admin.group(0))
         for sentence in article.sentences:
             match = _CAMPAIGN.search(sentence.text)
-            if not match:
-                continue
+            if not match or _PAST_CAMPAIGN.search(sentence.text):
+                continue  # "during his campaign", "in 2008 he pledged": looking back
             person = _nearest_person(sentence.text, match.start(), surnames)
             if person:
                 note(person, article.id, "out", sentence.text)
     found: list[Conflict] = []
     for name, per_article in state.items():
-        serving = sorted(a for a, v in per_article.items() if "in office" in v)
+        # an article that frames the person both ways is counted once, on the "out"
+        # side: "former President X" or "if elected" is a marked, specific claim, while
+        # "the X administration" or "President X" is also said of past office-holders
         out = sorted(a for a, v in per_article.items() if "out" in v)
+        serving = sorted(a for a, v in per_article.items() if v == {"in office"})
         if not serving or not out or set(serving) == set(out):
             continue
         for a_id in out:
@@ -451,48 +368,93 @@ def _quote_core(text: str) -> str:
     return re.sub(r"[“”\"‘’']", "", text).strip()
 
 
+def speaker_person(speaker: str | None, people: People) -> str | None:
+    """The person a speaker string names, titles dropped ("Police Constable Tim Fanning" →
+    "Tim Fanning"); None for bodies, outlets and groups ("NYPD", "the BBC", "officials")."""
+    if not is_named(speaker):
+        return None
+    assert speaker is not None
+    words = speaker.split()
+    while len(words) > 1 and (words[0].lower().rstrip(".") in ROLE_NOUNS or words[0][:1].islower()):
+        words = words[1:]
+    name = " ".join(words)
+    if not people.is_person(name) or len(words) > 4:
+        return None
+    return people.canonical(name) or name
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower()
+
+
+def _mask_names(text: str, names: Iterable[str]) -> str:
+    for name in names:
+        for part in name.split():
+            if len(part) > 2:
+                text = re.sub(rf"\b{re.escape(part)}\b", "", text)
+    return text
+
+
 def attribution_conflicts(
-    claims: Sequence[Claim], pairs: Iterable[Pair], people: People
+    claims: Sequence[Claim],
+    pairs: Iterable[Pair],
+    people: People,
+    similarity: Similarity | None = None,
 ) -> list[Conflict]:
-    found: list[Conflict] = []
+    """The same words credited to two different people.
+
+    Only persons count (a body and the official who speaks for it are not a conflict, nor
+    an outlet and the person it quotes), each must be named in the sentence itself (not
+    reached through "he said"), and neither sentence may name the other speaker (then the
+    speakers were mixed up by the parse, not by the outlet). Quotes match by their words;
+    reported statements by their content with the speakers' names masked.
+    """
+    candidates: list[tuple[Claim, Claim, str, str]] = []
     seen: set[tuple[str, str]] = set()
     for pair in pairs:
         ca, cb = claims[pair.i], claims[pair.j]
-        if ca.kind not in (ClaimKind.QUOTE, ClaimKind.ATTRIBUTED) or cb.kind not in (
-            ClaimKind.QUOTE,
-            ClaimKind.ATTRIBUTED,
-        ):
+        kinds = (ClaimKind.QUOTE, ClaimKind.ATTRIBUTED)
+        if ca.kind not in kinds or cb.kind not in kinds:
             continue
-        if not (is_named(ca.speaker) and is_named(cb.speaker)) or people.same(
-            ca.speaker, cb.speaker
-        ):
+        pa, pb = speaker_person(ca.speaker, people), speaker_person(cb.speaker, people)
+        if pa is None or pb is None or people.same(pa, pb) or _surname(pa) == _surname(pb):
             continue
+        if fuzz.ratio(_surname(pa), _surname(pb)) >= 85:
+            continue
+        if _surname(pa) not in ca.text.lower() or _surname(pb) not in cb.text.lower():
+            continue  # credited through a pronoun: the parse may be wrong
+        if _surname(pb) in ca.text.lower() or _surname(pa) in cb.text.lower():
+            continue  # both names in both sentences: a parse mix-up, not the outlets'
         key = (min(ca.id, cb.id), max(ca.id, cb.id))
         if key in seen:
             continue
-        both_quotes = ca.kind is ClaimKind.QUOTE and cb.kind is ClaimKind.QUOTE
-        same = (
-            fuzz.token_set_ratio(_quote_core(ca.text), _quote_core(cb.text))
-            >= QUOTE_TEXT_SIMILARITY
-            if both_quotes
-            else pair.similarity >= STATEMENT_SIMILARITY
-        )
-        if not same:
-            continue
         seen.add(key)
-        found.append(
-            Conflict(
-                "attribution",
-                _quote_core(ca.text)[:80],
-                ca.id,
-                cb.id,
-                people.canonical(ca.speaker) or "",
-                people.canonical(cb.speaker) or "",
-                ca.text,
-                cb.text,
-            )
+        if ca.kind is ClaimKind.QUOTE and cb.kind is ClaimKind.QUOTE:
+            if (
+                fuzz.token_set_ratio(_quote_core(ca.text), _quote_core(cb.text))
+                < QUOTE_TEXT_SIMILARITY
+            ):
+                continue
+        elif pair.similarity < STATEMENT_SIMILARITY:
+            continue
+        candidates.append((ca, cb, pa, pb))
+    if similarity is not None and candidates:
+        scores = similarity(
+            [
+                (_mask_names(a.text, (x, y)), _mask_names(b.text, (x, y)))
+                for a, b, x, y in candidates
+            ]
         )
-    return found
+        candidates = [
+            c
+            for c, score in zip(candidates, scores, strict=True)
+            if (c[0].kind is ClaimKind.QUOTE and c[1].kind is ClaimKind.QUOTE)
+            or score >= STATEMENT_CONTENT_SIMILARITY
+        ]
+    return [
+        Conflict("attribution", _quote_core(a.text)[:80], a.id, b.id, x, y, a.text, b.text)
+        for a, b, x, y in candidates
+    ]
 
 
 # --- statements ---------------------------------------------------------------------------

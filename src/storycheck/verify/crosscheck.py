@@ -15,6 +15,7 @@ copies were merged at ingest, so each article counts once.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from rapidfuzz import fuzz
 from storycheck.claims.entities import extract_entities
 from storycheck.claims.extract import extract_claims
 from storycheck.claims.quotes import extract_quotes
+from storycheck.facts.compare import build_table
+from storycheck.facts.extract import extract_facts, story_year
+from storycheck.facts.stats import STATS as FACT_STATS
 from storycheck.model import (
     Article,
     ArticleScore,
@@ -34,6 +38,7 @@ from storycheck.model import (
     ClaimStatus,
     Entity,
     Evidence,
+    Fact,
     Finding,
     Quote,
     Relation,
@@ -46,10 +51,8 @@ from storycheck.verify.checks import (
     Conflict,
     attribution_conflicts,
     contrast_cue,
-    date_conflicts,
     group_findings,
     is_named,
-    number_conflicts,
     role_conflicts,
     timeframe_conflicts,
 )
@@ -127,6 +130,26 @@ def cross_check(
         )
         for c in claims
     ]
+    say("reading facts")
+    started = time.perf_counter()
+    year = story_year(articles)
+    facts: list[Fact] = []
+    for article, doc in zip(articles, docs, strict=True):
+        facts.extend(
+            extract_facts(
+                article,
+                doc,
+                entities=entities,
+                quotes=quotes,
+                claims=claims,
+                people=people,
+                year=year,
+            )
+        )
+    similarity = _pair_similarity(embedder)
+    table, fact_findings = build_table(facts, articles, similarity)
+    FACT_STATS["seconds"] += time.perf_counter() - started
+    FACT_STATS["facts"] += len(facts)
     checkable = [c for c in claims if c.kind is not ClaimKind.OPINION]
     article_index = {a.id: n for n, a in enumerate(articles)}
     say("embedding")
@@ -162,24 +185,25 @@ def cross_check(
             ],
         )
     say("structured checks")
-    similarity = _pair_similarity(embedder)
-    conflicts: list[Conflict] = [
-        *number_conflicts(checkable, pairs, similarity),
-        *date_conflicts(checkable, pairs, similarity),
-        *attribution_conflicts(checkable, pairs, people),
-    ]
-    conflicts += _statement_conflicts(checkable, pairs, probs, conflicts, opts)
+    # figures, dates, times, ages and speakers are compared slot by slot in the fact
+    # table; their disputes mark the claims that state them contradicted
+    slot_conflicts = fact_conflicts(fact_findings)
+    conflicts: list[Conflict] = [*attribution_conflicts(checkable, pairs, people, similarity)]
+    conflicts += _statement_conflicts(checkable, pairs, probs, [*conflicts, *slot_conflicts], opts)
     article_conflicts = [
         *role_conflicts(articles, entities, people),
         *timeframe_conflicts(articles, entities, people),
     ]
     probs = _confirm_contradictions(checkable, pairs, probs, by_id, nli, opts)
-    checked = _verdicts(checkable, pairs, probs, grounded, conflicts, by_id, opts, people)
+    checked = _verdicts(
+        checkable, pairs, probs, grounded, [*conflicts, *slot_conflicts], by_id, opts, people
+    )
     checked_by_id = {c.id: c for c in checked}
     final_claims = tuple(checked_by_id.get(c.id, c) for c in claims)
-    findings: list[Finding] = group_findings(
-        [*conflicts, *article_conflicts], checked_by_id, by_id.keys()
-    )
+    findings: list[Finding] = [
+        *fact_findings,
+        *group_findings([*conflicts, *article_conflicts], checked_by_id, by_id.keys()),
+    ]
     scores = _scores(articles, final_claims, findings)
     return StoryCheck(
         story=story,
@@ -189,7 +213,35 @@ def cross_check(
         entities=tuple(entities),
         findings=tuple(findings),
         scores=scores,
+        facts=tuple(facts),
+        table=table,
     )
+
+
+def fact_conflicts(findings: Sequence[Finding]) -> list[Conflict]:
+    """Claim-level conflicts behind the fact table's disputes (updates excluded: a toll
+    that rose between reports makes neither report wrong)."""
+    out: list[Conflict] = []
+    for finding in findings:
+        if finding.status != "contradiction":
+            continue
+        for x, side in enumerate(finding.sides):
+            for other in finding.sides[x + 1 :]:
+                for a in side.claim_ids:
+                    for b in other.claim_ids:
+                        out.append(
+                            Conflict(
+                                finding.kind,
+                                finding.subject,
+                                a,
+                                b,
+                                side.value,
+                                other.value,
+                                "",
+                                "",
+                            )
+                        )
+    return out
 
 
 def _confirm_contradictions(
@@ -403,28 +455,63 @@ _WEIGHTS = {
 }
 
 
+NEAR_COPY = 0.5  # word-trigram Jaccard above which two articles share one text
+
+
+def near_copies(articles: Sequence[Article]) -> dict[str, set[str]]:
+    """For each article, the other articles of the story that are near-copies of it
+    (one wire text lightly edited: below the ingest's syndicated-copy threshold of 0.8,
+    but mostly the same sentences)."""
+    shingles = {}
+    for article in articles:
+        words = normalise(article.text).split()
+        shingles[article.id] = {" ".join(words[n : n + 3]) for n in range(len(words) - 2)}
+    out: dict[str, set[str]] = {a.id: set() for a in articles}
+    ids = [a.id for a in articles]
+    for x, a in enumerate(ids):
+        for b in ids[x + 1 :]:
+            sa, sb = shingles[a], shingles[b]
+            if sa and sb and len(sa & sb) / len(sa | sb) >= NEAR_COPY:
+                out[a].add(b)
+                out[b].add(a)
+    return out
+
+
 def _scores(
     articles: Sequence[Article], claims: Sequence[Claim], findings: Sequence[Finding]
 ) -> tuple[ArticleScore, ...]:
-    minority: dict[str, int] = defaultdict(int)  # article → conflicts it is outvoted on
-    for finding in findings:
-        sizes = [len(side.article_ids) for side in finding.sides]
-        if len(sizes) >= 2 and max(sizes) > min(sizes):
-            top = max(sizes)
-            for side in finding.sides:
-                if len(side.article_ids) < top:
-                    for a in side.article_ids:
-                        minority[a] += 1
+    """Consistency by evidence, not by headcount: a claim backed only by near-copies of
+    its own article counts as one source, and an outlet on the smaller side of a dispute
+    loses nothing for being outvoted (both sides' claims are marked contradicted)."""
+    del findings  # disputes act through the claims they mark contradicted
+    copies = near_copies(articles)
+    by_id = {c.id: c for c in claims}
+    # a claim whose sentence supports another outlet's claim agrees with that outlet too
+    # (004's "five-hour meeting" backs 001's "protracted session"), so it is consistent
+    # with the others even where the other outlet says less
+    echoed: set[str] = {
+        e.claim_id
+        for c in claims
+        for e in c.evidence
+        if e.relation is Relation.ENTAILS
+        and e.claim_id in by_id
+        and c.article_id not in copies.get(by_id[e.claim_id].article_id, set())
+    }
     scores: list[ArticleScore] = []
     for article in articles:
         mine = [c for c in claims if c.article_id == article.id and c.status in _WEIGHTS]
-        counts = {s: sum(1 for c in mine if c.status is s) for s in _WEIGHTS}
-        total = len(mine) + minority[article.id]
-        credit = sum(_WEIGHTS[c.status] for c in mine)
+        statuses = [
+            ClaimStatus.CORROBORATED
+            if c.id in echoed and c.status is ClaimStatus.SINGLE_SOURCE
+            else _by_evidence(c, copies.get(article.id, set()))
+            for c in mine
+        ]
+        counts = {s: sum(1 for x in statuses if x is s) for s in _WEIGHTS}
+        credit = sum(_WEIGHTS[x] for x in statuses)
         scores.append(
             ArticleScore(
                 article_id=article.id,
-                consistency=round(credit / total, 3) if total else 0.0,
+                consistency=round(credit / len(mine), 3) if mine else 0.0,
                 checkable=len(mine),
                 corroborated=counts[ClaimStatus.CORROBORATED],
                 contradicted=counts[ClaimStatus.CONTRADICTED],
@@ -434,3 +521,14 @@ def _scores(
             )
         )
     return tuple(scores)
+
+
+def _by_evidence(claim: Claim, copies: set[str]) -> ClaimStatus:
+    """A claim's status with support from near-copies of its own article discounted."""
+    independent = set(claim.supported_by) - copies
+    if claim.supported_by and not independent:
+        if claim.status is ClaimStatus.CORROBORATED:
+            return ClaimStatus.SINGLE_SOURCE
+        if claim.status is ClaimStatus.MIXED:
+            return ClaimStatus.CONTRADICTED
+    return claim.status

@@ -1,0 +1,466 @@
+"""The fact table: every article's value per slot, compared type by type.
+
+Facts are aligned by their slot key and scope (a background figure is only compared with
+background figures of the same year). Values are compared by type: numbers with their
+qualifiers and rounding, distances in metres, dates part by part (a weekday against a
+weekday, a year against a year), times of day in minutes, speakers by person. A row is
+*disputed* when two articles give values that cannot both be true and neither article
+also gives the other's value; an article that gives two incompatible values itself (a
+toll that rose during the day) is left off both sides. Where every article of a
+disputed count of dead, injured or missing has a publication time and the values only
+rise with it, the row is an *update*, not a contradiction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from storycheck.model import Article, Fact, FactCell, FactRow, Finding, FindingSide
+
+APPROX = 0.1  # "about 30" covers 27–33
+EXACT = 0.005
+TIME_APPROX = 5.0  # minutes "about 8.40pm" may be off
+TIME_NEAR = 20.0  # minutes "shortly before 4am" may be before it
+_KINDS = {
+    "place": "place",
+    "name": "name",
+    "quantity": "number",
+    "date": "date",
+    "time": "time",
+    "age": "role",
+    "speaker": "attribution",
+}
+_RISING = frozenset({"dead", "injured", "missing"})
+#: slots that name exactly what they measure: no context check needed
+_SPECIFIC = frozenset({"dead", "injured", "missing", "magnitude", "population"})
+NAME_SIMILARITY = 60  # rapidfuzz ratio of two spellings of one first name
+CONTEXT_WORDS = 6
+CONTEXT_OVERLAP = 0.12
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """Can both facts describe the same true value?"""
+    if a.kind == "speaker":
+        return _same_speaker(a.value, b.value)
+    if a.kind == "name":
+        return _same_first_name(a.value, b.value)
+    if a.kind == "place" and a.number is not None and b.number is not None:
+        turn = abs(a.number - b.number) % 360
+        return min(turn, 360 - turn) <= 45.0  # "south" and "south-west" agree
+    if a.kind == "date":
+        return _dates_agree(a, b)
+    if a.number is None or b.number is None:
+        return a.value.lower() == b.value.lower()
+    x, y = a.number, b.number
+    if a.kind == "time":
+        return _times_agree(a, x, b, y)
+    lo_a, hi_a = interval(a)
+    lo_b, hi_b = interval(b)
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+NEAR = 0.15  # "nearly 300" means 255–300, "just over 300" 300–345
+
+
+def interval(fact: Fact) -> tuple[float, float]:
+    """The values a figure allows, given its qualifier: "more than 300" → (300, ∞),
+    "nearly 300" → [255, 300), "about 30" → [27, 33], "12" → 12 (±0.5 %)."""
+    x = fact.number if fact.number is not None else 0.0
+    tiny = EXACT * abs(x)
+    slack = APPROX * abs(x) if fact.unit == "m" else tiny  # distances are rounded
+    q = fact.qualifier
+    if fact.upper is not None:
+        return x - tiny, fact.upper + tiny
+    if q == "approx":
+        return x - APPROX * abs(x), x + APPROX * abs(x)
+    if q == "more_than":
+        return x + tiny, math.inf
+    if q == "at_least":
+        return x - tiny, math.inf
+    if q == "less_than":
+        return -math.inf, x - tiny
+    if q == "at_most":
+        return -math.inf, x + tiny
+    if q == "nearly":
+        return x - NEAR * abs(x), x - tiny
+    if q == "just_over":
+        return x + tiny, x + NEAR * abs(x)
+    return x - slack, x + slack
+
+
+def _window(qualifier: str | None, t: float) -> tuple[float, float]:
+    """The minutes a time of day may mean: "about" ±5, "shortly before" up to 20 earlier."""
+    if qualifier == "approx":
+        return t - TIME_APPROX, t + TIME_APPROX
+    if qualifier == "at_most":
+        return t - TIME_NEAR, t
+    if qualifier == "at_least":
+        return t, t + TIME_NEAR
+    return t, t
+
+
+#: hours east of UTC of the zones news gives times in ("4:30 p.m. ET")
+ZONES = {
+    "ET": -5, "EST": -5, "EDT": -4, "CT": -6, "CST": -6, "CDT": -5, "MT": -7, "MST": -7,
+    "MDT": -6, "PT": -8, "PST": -8, "PDT": -7, "GMT": 0, "UTC": 0, "BST": 1, "CET": 1,
+    "CEST": 2, "IST": 5.5,
+}  # fmt: skip
+
+
+def _times_agree(a: Fact, x: float, b: Fact, y: float) -> bool:
+    za, zb = ZONES.get(a.unit or ""), ZONES.get(b.unit or "")
+    if za is not None and zb is not None:
+        x, y = x - 60 * za, y - 60 * zb  # both to UTC
+    elif (za is None) != (zb is None) and abs(x - y) % 60 == 0 and abs(x - y) <= 720:
+        return True  # "3:30 p.m." (local) and "4:30 p.m. ET" can be one time
+    lo_a, hi_a = _window(a.qualifier, x)
+    lo_b, hi_b = _window(b.qualifier, y)
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """ "Jim" and "Jimmy", "Cheryl" and "Cheryl Boone" are one name; "Bryant" and "Brian",
+    "Latonya" and "Latoya" are not. Names that do not look alike (two different people of
+    one surname) are not compared at all."""
+    fa, fb = a.split()[0].lower(), b.split()[0].lower()
+    if fa.startswith(fb) or fb.startswith(fa) or not _look_alike(fa, fb):
+        return True
+    return soundex(fa) == soundex(fb)  # "Heidar"/"Heydar", "Betty"/"Bettie": one name
+
+
+_SOUNDEX = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
+def soundex(word: str) -> str:
+    """American Soundex: spellings that sound alike share a code ("Masoud"/"Massoud"
+    M230) and ones that do not differ ("Latoya" L300, "Latonya" L350)."""
+    letters = [c for c in word.lower() if c.isalpha()]
+    if not letters:
+        return ""
+    out = letters[0].upper()
+    last = _SOUNDEX.get(letters[0], "")
+    for c in letters[1:]:
+        code = _SOUNDEX.get(c, "")
+        if code and code != last:
+            out += code
+        if c not in "hw":
+            last = code
+    return (out + "000")[:4]
+
+
+def _look_alike(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return a[:1] == b[:1] and fuzz.ratio(a, b) >= NAME_SIMILARITY
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    la, lb = a.lower().split(), b.lower().split()
+    return a.lower() == b.lower() or (bool(la) and bool(lb) and la[-1] == lb[-1])
+
+
+def _parts(unit: str | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for part in (unit or "").split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k] = int(v)
+    return out
+
+
+def _dates_agree(a: Fact, b: Fact) -> bool:
+    pa, pb = _parts(a.unit), _parts(b.unit)
+    shared = pa.keys() & pb.keys()
+    if not shared:
+        return True  # "Sunday" vs "in 2005": nothing to compare
+    if "m" in shared and "d" not in shared and pa.get("d") and pb.get("w") is not None:
+        return True
+    return all(pa[k] == pb[k] for k in shared)
+
+
+def _same_value(a: Fact, b: Fact) -> bool:
+    """The same value as worded (no rounding slack): sides of a dispute group by this."""
+    if a.kind in ("speaker", "date", "time", "place", "name"):
+        return compatible(a, b)
+    if a.number is None or b.number is None:
+        return a.value.lower() == b.value.lower()
+    return abs(a.number - b.number) <= EXACT * max(abs(a.number), abs(b.number))
+
+
+def _clusters(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Facts grouped by value (union–find over exact agreement)."""
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(facts)):
+        for j in range(i + 1, len(facts)):
+            if _same_value(facts[i], facts[j]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Fact]] = defaultdict(list)
+    for i, fact in enumerate(facts):
+        groups[find(i)].append(fact)
+    return list(groups.values())
+
+
+def _context(fact: Fact, articles: Mapping[str, Article]) -> set[str]:
+    """Content words around a fact's value: what the figure is said about."""
+    from storycheck.verify.support import content_words  # (verify imports this module)
+
+    article = articles.get(fact.article_id)
+    if article is None:
+        return set()
+    text = article.text
+    before = text[max(0, fact.start - 80) : fact.start].split()[-CONTEXT_WORDS:]
+    after = text[fact.end : fact.end + 80].split()[:CONTEXT_WORDS]
+    return content_words(" ".join([*before, *after]))
+
+
+def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
+    """Two figures for one slot are about the same thing when the words around them
+    overlap; a date, time or speaker slot already names its event."""
+    if a.kind not in ("quantity", "place") or a.key in _SPECIFIC:
+        return True
+    ca, cb = _context(a, articles), _context(b, articles)
+    if not ca or not cb:
+        return False
+    return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
+
+
+_BOUNDS = frozenset({"at_least", "more_than", "at_most", "less_than", "nearly", "just_over"})
+
+
+def _most_specific(facts: list[Fact]) -> list[Fact]:
+    """An article's values for a slot without the bounds its own exact figures satisfy:
+    "at least three dead … three people were killed" says three."""
+    exact = [f for f in facts if f.qualifier not in _BOUNDS]
+    return [
+        f for f in facts if f.qualifier not in _BOUNDS or not any(compatible(f, e) for e in exact)
+    ]
+
+
+def _disagreeing(group: Sequence[Fact], articles: Mapping[str, Article]) -> set[str]:
+    """Articles that disagree with at least one other: no value of one is compatible with
+    any value of the other (an article that also gives the other's value agrees)."""
+    per: dict[str, list[Fact]] = defaultdict(list)
+    for fact in group:
+        per[fact.article_id].append(fact)
+    per = {a: _most_specific(fs) for a, fs in per.items()}
+    ids = sorted(per)
+    out: set[str] = set()
+    for x, a in enumerate(ids):
+        for b in ids[x + 1 :]:
+            if any(compatible(fa, fb) for fa in per[a] for fb in per[b]):
+                continue
+            if any(same_context(fa, fb, articles) for fa in per[a] for fb in per[b]):
+                out |= {a, b}
+    return out
+
+
+Similarity = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
+#: cosine of two event sentences (dates masked) for "the same event, other words"
+SAME_EVENT = 0.7
+
+
+def _masked(fact: Fact, articles: Mapping[str, Article]) -> str:
+    article = articles.get(fact.article_id)
+    if article is None or fact.sentence_index >= len(article.sentences):
+        return fact.slot
+    sentence = article.sentences[fact.sentence_index]
+    a, b = fact.start - sentence.start, fact.end - sentence.start
+    return sentence.text[:a] + "[when]" + sentence.text[b:]
+
+
+def merge_events(
+    facts: Sequence[Fact], articles: Mapping[str, Article], similarity: Similarity
+) -> list[Fact]:
+    """Give dates and times of one event worded with different verbs one key ("Page
+    disappeared in 1957" / "vanished from public view in 1958"): same subject, and the
+    sentences match with the dates masked."""
+    timed = [f for f in facts if f.kind in ("date", "time") and f.key.count("|") == 2]
+    by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in timed:
+        by_subject[(fact.kind, fact.key.rsplit("|", 1)[1])].append(fact)
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    asks: list[tuple[Fact, Fact]] = []
+    for group in by_subject.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                if a.key != b.key and a.article_id != b.article_id:
+                    asks.append((a, b))
+    asks = asks[:MAX_EVENT_PAIRS]
+    if not asks:
+        return list(facts)
+    scores = similarity([(_masked(a, articles), _masked(b, articles)) for a, b in asks])
+    for (a, b), score in zip(asks, scores, strict=True):
+        if score >= SAME_EVENT:
+            parent[find(a.key)] = find(b.key)
+    return [dataclasses.replace(f, key=find(f.key)) if f.key in parent else f for f in facts]
+
+
+MAX_EVENT_PAIRS = 5000
+
+
+def build_table(
+    facts: Iterable[Fact],
+    articles: Sequence[Article],
+    similarity: Similarity | None = None,
+) -> tuple[tuple[FactRow, ...], tuple[Finding, ...]]:
+    """The story's fact table (disputed rows first) and one finding per disputed row.
+
+    ``similarity`` (cosine of sentence pairs) lets dates of one event worded with
+    different verbs share a row.
+    """
+    facts = list(facts)
+    if similarity is not None:
+        facts = merge_events(facts, {a.id: a for a in articles}, similarity)
+    by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.scope != "forecast":
+            by_key[(fact.key, fact.scope)].append(fact)
+    texts = {a.id: a for a in articles}
+    rows: list[FactRow] = []
+    findings: list[Finding] = []
+    for (key, scope), group in by_key.items():
+        outlets = {f.article_id for f in group}
+        against = (
+            _disagreeing(group, texts) if scope == "main" or group[0].kind == "date" else set()
+        )
+        sides = [
+            side
+            for side in _clusters([f for f in group if f.article_id in against])
+            if len({f.article_id for f in side}) >= 1
+        ]
+        disputed = len(sides) >= 2
+        status = "disputed" if disputed else ("agreed" if len(outlets) >= 2 else "single")
+        if disputed and _scattered(sides):
+            disputed, status = False, "varied"
+        if disputed and _is_update(key, sides, texts):
+            status = "update"
+        slot = group[0].slot + (f" ({scope})" if scope != "main" else "")
+        cells = tuple(
+            FactCell(
+                article_id=a,
+                value=_values([f for f in group if f.article_id == a]),
+                fact_ids=tuple(f.id for f in group if f.article_id == a),
+                evidence=_sentence(texts, next(f for f in group if f.article_id == a)),
+            )
+            for a in sorted(outlets)
+        )
+        rows.append(FactRow(key=key, slot=slot, kind=group[0].kind, status=status, cells=cells))
+        if disputed and group[0].kind != "speaker":
+            # (who said a quote is reported by the attribution check, which also
+            # matches paraphrases; the table keeps the row)
+            findings.append(_finding(group[0].kind, slot, sides, texts, status))
+    order = {"disputed": 0, "update": 1, "agreed": 2, "varied": 3, "single": 4}
+    rows.sort(key=lambda r: (order[r.status], -len(r.cells), r.slot))
+    return tuple(rows), tuple(findings)
+
+
+def _scattered(sides: Sequence[Sequence[Fact]]) -> bool:
+    """Three or more values, none given by two outlets: the slot lumps different things
+    together (each player's yards, each year's toll) rather than one disputed figure."""
+    outlets = {f.article_id for side in sides for f in side}
+    return (
+        len(sides) >= 3
+        and len(outlets) >= 3
+        and max(len({f.article_id for f in side}) for side in sides) < 2
+    )
+
+
+def _sentence(articles: Mapping[str, Article], fact: Fact) -> str:
+    article = articles.get(fact.article_id)
+    if article is None or fact.sentence_index >= len(article.sentences):
+        return ""
+    return article.sentences[fact.sentence_index].text
+
+
+def _is_update(key: str, sides: Sequence[Sequence[Fact]], articles: Mapping[str, Article]) -> bool:
+    if key not in _RISING:
+        return False
+    points = []
+    for side in sides:
+        for fact in side:
+            published = articles[fact.article_id].published if fact.article_id in articles else None
+            if published is None or fact.number is None:
+                return False
+            points.append((published, fact.number))
+    points.sort()
+    values = [v for _, v in points]
+    return all(b >= a for a, b in itertools.pairwise(values)) and values[-1] > values[0]
+
+
+def _finding(
+    kind: str,
+    slot: str,
+    sides: Sequence[Sequence[Fact]],
+    articles: Mapping[str, Article],
+    status: str,
+) -> Finding:
+    out: list[FindingSide] = []
+    for side in sorted(sides, key=lambda s: -len({f.article_id for f in s})):
+        out.append(
+            FindingSide(
+                value=_values(side),
+                claim_ids=tuple(dict.fromkeys(f.claim_id for f in side if f.claim_id)),
+                article_ids=tuple(sorted({f.article_id for f in side})),
+                evidence=tuple(dict.fromkeys(_sentence(articles, f) for f in side))[:3],
+            )
+        )
+    if status == "update":
+        # in publication order, each value with when it was first reported
+        def first(side: FindingSide) -> datetime:
+            return min(_published(articles, a) for a in side.article_ids)
+
+        out.sort(key=first)
+        shown = " → ".join(f"{s.value} ({first(s):%d %b %H:%M})" for s in out)
+        summary = f"Figures rose between reports on {slot}: {shown}"
+    else:
+        summary = f"Sources differ on {slot}: " + " vs ".join(s.value for s in out[:4])
+    return Finding(
+        kind=_KINDS.get(kind, kind),
+        summary=summary,
+        sides=tuple(out),
+        subject=slot,
+        status="update" if status == "update" else "contradiction",
+    )
+
+
+def _published(articles: Mapping[str, Article], article_id: str) -> datetime:
+    article = articles.get(article_id)
+    if article is None or article.published is None:
+        return datetime.max.replace(tzinfo=UTC)
+    when = article.published
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _values(facts: Sequence[Fact]) -> str:
+    """The values facts give, each once: "12" and "twelve" are one value."""
+    seen: dict[object, str] = {}
+    for fact in facts:
+        key: object = fact.number if fact.number is not None else fact.value.lower()
+        seen.setdefault(key, fact.value)
+    return " / ".join(list(seen.values())[:3])

@@ -1,0 +1,716 @@
+"""Typed facts from one parsed article: figures, dates, times, ages, titles and speakers.
+
+Each fact names its slot (what is measured, which event is dated, whose title) so facts
+of different articles can be aligned slot by slot, and carries its scope: a figure in a
+sentence about another year, or a forecast, is not the story's main event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from storycheck.claims.dates import find_dates
+from storycheck.claims.numbers import find_quantities, words_to_number
+from storycheck.model import Article, Claim, Entity, Fact, Quote, Sentence
+
+if TYPE_CHECKING:  # (verify imports this stage: no import back at run time)
+    from storycheck.verify.people import People
+
+from .slots import (
+    DISTANCE,
+    DURATION,
+    VAGUE_VERBS,
+    governor,
+    lemma,
+    measured,
+    noun_of,
+    owner_of,
+)
+
+# "still damping down on Wednesday, a day after the fire": a later state, not the event's date
+LATER_STATE = re.compile(
+    r"\b(still|a day after|the day after|\w+ days? after|a day later|\w+ hours? after|since|"
+    r"continued|remained|again|by then)\b",
+    re.IGNORECASE,
+)
+
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MAGNITUDE = re.compile(r"\b(magnitude|richter)\b", re.IGNORECASE)
+_DISTANCE = re.compile(
+    r"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred)"
+    r"(?:[- ]\w+)?)"
+    r"\s?-?\s?(?P<nautical>nautical )?"
+    r"(?P<unit>kilometres?|kilometers?|km|miles?|metres?|meters?|m|ft|feet|foot|yards?)\b",
+    re.IGNORECASE,
+)
+_FROM_PLACE = re.compile(
+    r"\)?\s+(?:\([^)]*\)\s+)?(?:to the |due )?(?:north|south|east|west|north-?east|north-?west|"
+    r"south-?east|south-?west)(?:ern)?\s+of\s+(?:the )?(?:port of |city of |town of )?"
+    r"([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})"
+)
+_AGE = re.compile(
+    r"\b(?P<n>\d{1,3})[- ]years?[- ]old\b|(?<=, )(?P<m>\d{1,3})(?=,)|\baged (?P<a>\d{1,3})\b"
+)
+_TIME = re.compile(
+    r"\b(?P<q>about |around |approximately |(?:shortly|just|soon) (?:after|before) )?"
+    r"(?P<h>\d{1,2})(?:[:.]\s?(?P<m>\d{2}))?\s?(?P<ap>a\.\s?m\.|p\.\s?m\.|am\b|pm\b)"
+    r"(?:\s?\(?(?P<zone>[ECMP][SD]?T|GMT|UTC|BST|CES?T|IST)\b\)?)?"
+    r"|\b(?P<word>noon|midnight)\b",
+    re.IGNORECASE,
+)
+_RATE = re.compile(r"^\W{0,3}(a|per|each) (year|season|game|month|week)\b|^\W{0,3}annually", re.I)
+_FORECAST = frozenset("will could may might would expect plan forecast predict likely".split())
+_SPEECH = frozenset(
+    "say tell add state report confirm announce note explain quote write post tweet".split()
+)
+_QUALIFIER_WORDS = {
+    "approx": "about",
+    "at_least": "at least",
+    "more_than": "more than",
+    "less_than": "less than",
+    "at_most": "at most",
+}
+
+
+class _Sink:
+    """Collects the facts of one article with running ids."""
+
+    def __init__(self, article: Article, claims: Sequence[Claim]) -> None:
+        self.article = article
+        self.facts: list[Fact] = []
+        self.persons: list[tuple[int, str]] = []
+        self.claim_at: dict[int, str] = {}
+        for claim in claims:
+            if claim.article_id == article.id:
+                self.claim_at.setdefault(claim.sentence_index, claim.id)
+
+    def last_person(self, char: int) -> str | None:
+        """The person named last before ``char`` (what "he"/"she" most likely refers to)."""
+        best: tuple[int, str] | None = None
+        for start, name in self.persons:
+            if start < char and (best is None or start > best[0]):
+                best = (start, name)
+        return best[1] if best else None
+
+    def add(self, sentence: Sentence, **fields: Any) -> None:
+        self.facts.append(
+            Fact(
+                id=f"{self.article.id}:f{len(self.facts)}",
+                article_id=self.article.id,
+                sentence_index=sentence.index,
+                claim_id=self.claim_at.get(sentence.index, ""),
+                **fields,
+            )
+        )
+
+
+def story_year(articles: Iterable[Article]) -> int | None:
+    """The year most of the story's articles name (the year of its main event), if any."""
+    counts: Counter[int] = Counter()
+    for article in articles:
+        counts.update({int(y) for y in _YEAR.findall(article.text)})
+    if not counts:
+        return None
+    year, n = counts.most_common(1)[0]
+    return year if n >= 2 else None
+
+
+_BACKGROUND = re.compile(
+    r"\b(last|previous|past) (month|year|week|decade|season)|\b(this|that|earlier this|"
+    r"later that) (year|month)\b|\bearlier this\b|\byears? ago\b|\bin the past\b|"
+    r"\bhistory\b|\bworst since\b|\bprevious(ly)?\b|\bin (january|february|march|april|june|"
+    r"july|august|september|october|november|december)\b|\bformer(ly)?\b|\bsince (19|20)\d\d\b|"
+    r"\b(this|last|the regular|the|a|per|each) season\b|\bcareer\b|\ball-time\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) -> str:
+    """main, background (another year or time) or forecast (a modal future)."""
+    years = {int(y) for y in _YEAR.findall(sentence.text)}
+    if years and (year is None or year not in years):
+        return f"background {min(years)}"
+    if _BACKGROUND.search(sentence.text):
+        return "background"
+    if any(
+        t.lower_ in ("will", "would", "could", "might", "may") and t.tag_ == "MD" for t in tokens
+    ):
+        return "forecast"
+    return "main"
+
+
+def _tokens(doc: Any, start: int, end: int) -> list[Any]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _top(tokens: list[Any]) -> Any:
+    """The token of a span whose head lies outside it."""
+    inside = {t.i for t in tokens}
+    for tok in tokens:
+        if tok.head.i not in inside or tok.head is tok:
+            return tok
+    return tokens[-1]
+
+
+_DATE_PATH = frozenset(
+    {"npadvmod", "pobj", "prep", "tmod", "appos", "compound", "nummod", "advmod", "conj"}
+)
+_DATE_PREPS = frozenset(
+    {"on", "at", "in", "by", "around", "about", "until", "before", "after", "from"}
+)
+
+
+def _predicate(token: Any, resolve: Any = None) -> tuple[str, str, str] | None:
+    """(verb lemma, subject, verb as worded) of the clause a date or time modifies.
+
+    The date must hang from the verb directly or through a temporal preposition ("died
+    on Thursday", "was shot at 3 p.m."); one that modifies a noun ("the June 20 attempted
+    murder") dates that noun's event, not the clause's.
+    """
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB",) or (node.pos_ == "AUX" and node.dep_ == "ROOT"):
+            break
+        if node.head is node or node.dep_ not in _DATE_PATH:
+            return None
+        if (
+            node.dep_ == "prep"
+            and node.lower_ not in _DATE_PREPS
+            and not (node.lower_ == "of" and node.head.ent_type_ in ("DATE", "TIME"))
+        ):
+            return None  # ("the early hours of Wednesday" still dates the clause)
+        if node.pos_ == "NOUN" and node.ent_type_ not in ("DATE", "TIME") and node is not token:
+            return None
+        node = node.head
+    else:
+        return None
+    verb = lemma(node)
+    if verb in VAGUE_VERBS or verb in _SPEECH:
+        return None
+    particles = [c.text for c in node.children if c.dep_ == "prt"]
+    worded = " ".join([node.text.lower(), *particles])
+    obj = next((c for c in node.children if c.dep_ == "dobj"), None)
+    if obj is not None and obj.pos_ in ("PROPN", "NOUN") and obj.ent_type_ not in ("DATE", "TIME"):
+        # "signed Wynn on Tuesday" and "signed Ivory on Monday" date two events
+        verb = f"{verb} {obj.text if obj.pos_ == 'PROPN' else lemma(obj)}"
+        worded = f"{worded} {obj.text}"
+    subject = next(
+        (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")),
+        None,
+    )
+    if subject is None and node.dep_ in ("advcl", "conj", "xcomp", "relcl", "acl"):
+        subject = next((c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    if subject.lower_ in ("he", "she") and resolve is not None:
+        named = resolve(subject.idx)
+        if named:
+            return verb, named.split()[-1], worded
+    doc = subject.doc
+    while (
+        subject.ent_type_ != "PERSON"
+        and subject.i + 1 < node.i
+        and doc[subject.i + 1].pos_ in ("PROPN", "NOUN")
+    ):
+        subject = doc[subject.i + 1]  # "Varnbridge City Council": the council
+    if subject.ent_type_ == "PERSON":
+        return verb, subject.text, worded  # a surname: the same person in every article
+    name = lemma(subject)  # "Varnbridge City Council" and "the council" meet on "council"
+    if name in ("it", "they", "he", "she", "this", "that", "who", "which", "i", "we", "you"):
+        return None
+    return verb, name, worded
+
+
+def _value_text(text: str, start: int, end: int, qualifier: str | None) -> str:
+    words = _QUALIFIER_WORDS.get(qualifier or "", "")
+    core = text[start:end]
+    return f"{words} {core}".strip() if words and words not in core.lower() else core
+
+
+def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: People) -> None:
+    text = sentence.text
+    base = sentence.start
+    taken: list[tuple[int, int]] = []
+    for m in _DISTANCE.finditer(text):
+        raw = m.group("num").replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            parsed = words_to_number(raw.replace("-", " "))
+            if parsed is None:
+                continue
+            value = parsed
+        unit = m.group("unit").lower().rstrip("s")
+        factor = (
+            DISTANCE.get(unit) or DISTANCE.get(unit + "s") or DISTANCE.get(m.group("unit").lower())
+        )
+        if factor is None or (unit == "m" and value < 10):
+            continue
+        if m.group("nautical") and unit.startswith("mile"):
+            factor = 1852.0
+        tokens = _tokens(doc, base + m.start(), base + m.end())
+        if not tokens:
+            continue
+        place = _FROM_PLACE.match(text, m.end())
+        gov = governor(_top(tokens))
+        verb = lemma(gov) if gov is not None else ""
+        if place is not None:
+            # "1,500 kilometres south of Tehran": how far from a named place
+            key, label = (
+                f"distance|from {place.group(1).lower()}",
+                f"distance from {place.group(1)}",
+            )
+        elif verb and verb not in VAGUE_VERBS:
+            key, label = f"distance|{verb}", f"distance ({gov.text.lower() if gov else ''})"
+        else:
+            continue
+        taken.append(m.span())
+        sink.add(
+            sentence,
+            kind="quantity",
+            key=key,
+            slot=label,
+            value=m.group(0),
+            start=base + m.start(),
+            end=base + m.end(),
+            number=value * factor,
+            unit="m",
+            scope=scope,
+        )
+    for q in find_quantities(text):
+        if any(s <= q.start < e for s, e in taken) or q.kind == "ordinal":
+            continue
+        after = text[q.end : q.end + 14].lower()
+        if re.match(r"[- ]?(years?[- ]old|year old|ago)\b", after) or re.match(
+            r"\s?(a\.\s?m|p\.\s?m|am\b|pm\b|block)", after
+        ):
+            continue
+        tokens = _tokens(doc, base + q.start, base + q.end)
+        if not tokens or _not_a_count(q.text, tokens, q.kind):
+            continue
+        near = text[max(0, q.start - 25) : q.end + 25]
+        number = q.value
+        unit = q.unit
+        if _MAGNITUDE.search(near) and q.value < 10 and q.kind == "cardinal":
+            key, label = "magnitude", "magnitude"
+        elif q.kind == "money":
+            gov = governor(_top(tokens))
+            thing = _money_thing(tokens, gov)
+            if not thing:
+                continue
+            rate = " a year" if _RATE.search(text[q.end :]) else ""
+            # "the scheme", "the extension", "will cost": one price in different words;
+            # the context check at comparison keeps different sums apart
+            key = f"money|{q.unit or ''}{'|rate' if rate else ''}"
+            label = f"amount ({thing}{rate})"
+        elif q.kind == "percent":
+            of = re.match(
+                r"\s*(?:of|in)\s+(?:the\s+|its\s+|their\s+|\w+[’']s\s+)?([a-z]+)", text[q.end :]
+            )
+            gov = governor(_top(tokens))
+            thing = of.group(1) if of else (lemma(gov) if gov is not None else "")
+            if not thing or thing in VAGUE_VERBS:
+                continue
+            key, label = f"percent|{thing}", f"share of {thing}"
+        elif q.kind == "duration":
+            noun = noun_of(tokens)
+            gov = governor(noun if noun is not None else _top(tokens))
+            verb = lemma(gov) if gov is not None else ""
+            if not verb or verb in VAGUE_VERBS or verb in _SPEECH:
+                continue
+            number = q.value * DURATION.get(q.unit or "", 1.0)
+            if number >= 43200:
+                continue  # months and years: careers, contracts, sentences — background
+            scale = "hours" if number < 1440 else "days"
+            # "lasted two hours", "after almost three hours", "two hours of talks": one
+            # slot per time scale; the context check keeps different spans apart
+            key, label, unit = f"duration|{scale}", f"how long ({scale})", "minute"
+        else:
+            noun = noun_of(tokens)
+            found = measured(noun, noun if noun is not None else _top(tokens), q.value)
+            if found is None:
+                continue
+            key, label = found
+            owner = owner_of(noun if noun is not None else _top(tokens))
+            if owner and key not in ("dead", "injured", "missing"):
+                # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
+                key, label = f"{key}|{owner.lower()}", f"{label} ({owner})"
+        qualifier = _nearness(text, q.start) or q.qualifier
+        sink.add(
+            sentence,
+            kind="quantity",
+            key=key,
+            slot=label,
+            value=_value_text(text, q.start, q.end, q.qualifier),
+            start=base + q.start,
+            end=base + q.end,
+            number=number,
+            qualifier=qualifier,
+            unit=unit,
+            scope=scope,
+        )
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _not_a_count(text: str, tokens: list[Any], kind: str) -> bool:
+    """Dates, clock times, codes and long digit runs (ids, phone numbers) are not counts."""
+    if re.search(r"\d{7,}", text.replace(",", "")) and "," not in text:
+        return True
+    if kind in ("cardinal",) and any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
+        return True
+    first = tokens[0]
+    if (
+        first.idx > 0
+        and first.doc.text[first.idx - 1] in "-/"
+        and first.i > 0
+        and first.nbor(-1).is_alpha
+    ):
+        return True  # "AK-47", "F/16": part of a name
+    if any(
+        c.lower_ in ("other", "more", "another", "additional", "further")
+        for c in _top(tokens).head.children
+    ) or (
+        tokens[-1].i + 1 < len(tokens[-1].doc)
+        and tokens[-1].nbor(1).lower_ in ("other", "more", "others")
+    ):
+        return True  # "three other rifles": a different subset
+    head = _top(tokens).head
+    return head.lower_.rstrip(".") in _MONTHS or (
+        tokens[0].i > 0 and tokens[0].nbor(-1).lower_.rstrip(".") in _MONTHS
+    )
+
+
+_NEARLY = re.compile(r"\b(nearly|almost|just under|close to|just shy of)\s+$", re.IGNORECASE)
+_JUST_OVER = re.compile(r"\b(just over|just above|slightly more than)\s+$", re.IGNORECASE)
+
+
+def _nearness(text: str, start: int) -> str | None:
+    """ "nearly 300" is below 300 and "just over 300" above it (not merely "about")."""
+    before = text[max(0, start - 20) : start]
+    if _NEARLY.search(before):
+        return "nearly"
+    if _JUST_OVER.search(before):
+        return "just_over"
+    return None
+
+
+def _money_thing(tokens: list[Any], gov: Any | None) -> str:
+    top = _top(tokens)
+    if top.head.pos_ == "NOUN" and top.head not in tokens:
+        return lemma(top.head)
+    if gov is not None and gov.pos_ == "NOUN":
+        return lemma(gov)
+    if gov is not None and gov.pos_ == "VERB":
+        obj = next(
+            (
+                c
+                for c in gov.children
+                if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
+            ),
+            None,
+        )
+        if obj is not None and obj not in tokens:
+            return lemma(obj)
+        return lemma(gov) if lemma(gov) not in VAGUE_VERBS else ""
+    return ""
+
+
+def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: date | None) -> None:
+    text = sentence.text
+    base = sentence.start
+    for d in find_dates(text, published):
+        if d.year is None and d.weekday is None and d.day is None:
+            continue
+        if d.relative and d.weekday is None:
+            continue  # "yesterday" without the article's date cannot be placed
+        tokens = _tokens(doc, base + d.start, base + d.end)
+        if not tokens:
+            continue
+        pred = _predicate(_top(tokens), sink.last_person)
+        if pred is None:
+            continue
+        verb, subject, worded = pred
+        if LATER_STATE.search(text):
+            continue  # "still damping down on Wednesday": a later state, not the event
+        sink.add(
+            sentence,
+            kind="date",
+            key=_event_key("date", verb, subject),
+            slot=f"when the {subject} {worded}"
+            if subject.islower()
+            else f"when {subject} {worded}",
+            value=text[d.start : d.end],
+            start=base + d.start,
+            end=base + d.end,
+            number=float(d.value.toordinal()) if d.value else None,
+            unit=_date_unit(d.year, d.month, d.day, d.weekday),
+            scope="main",  # a date's own year is its value, not another scope
+        )
+
+
+#: verbs that say the same thing happened: its onset, or a body's decision
+_EVENT_VERBS = {
+    **dict.fromkeys(
+        "happen occur start begin break erupt strike hit ignite spark unfold".split(), "occur"
+    ),
+    **dict.fromkeys("vote approve pass back adopt endorse".split(), "decide"),
+}
+
+
+def _event_key(kind: str, verb: str, subject: str) -> str:
+    """The slot of a date or time: what happened (the verb, onset and decision verbs
+    folded: "the fire started / broke out / erupted", "the council voted / approved",
+    with its object when it has one) to whom (the subject)."""
+    head, _, obj = verb.partition(" ")
+    folded = _EVENT_VERBS.get(head, head)
+    return f"{kind}|{folded}{' ' + obj.lower() if obj else ''}|{subject.lower()}"
+
+
+def _date_unit(year: int | None, month: int | None, day: int | None, weekday: int | None) -> str:
+    """The parts a date mention gives, as ``y=2005;m=11;d=27;w=6`` (for comparison)."""
+    parts = [f"y={year}" if year else "", f"m={month}" if month else "", f"d={day}" if day else ""]
+    parts.append(f"w={weekday}" if weekday is not None else "")
+    return ";".join(p for p in parts if p)
+
+
+def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+    text = sentence.text
+    base = sentence.start
+    for m in _TIME.finditer(text):
+        if m.group("word"):
+            minutes = 720.0 if m.group("word").lower() == "noon" else 1440.0
+        else:
+            hour = int(m.group("h"))
+            if hour > 12:
+                continue
+            minute = int(m.group("m") or 0)
+            pm = m.group("ap").lower().startswith("p")
+            minutes = float(((hour % 12) + (12 if pm else 0)) * 60 + minute)
+        tokens = _tokens(doc, base + m.start(), base + m.end())
+        if not tokens:
+            continue
+        top = _top(tokens)
+        if top.lower_ in ("am", "pm") and top.dep_ == "advcl":
+            top = top.head  # "shortly before 4 am" parsed as a clause of its own
+        pred = _predicate(top, sink.last_person)
+        if pred is None:
+            continue
+        verb, subject, worded = pred
+        if LATER_STATE.search(text):
+            continue
+        sink.add(
+            sentence,
+            kind="time",
+            key=_event_key("time", verb, subject),
+            slot=f"what time the {subject} {worded}"
+            if subject.islower()
+            else f"what time {subject} {worded}",
+            value=m.group(0).strip(),
+            start=base + m.start(),
+            end=base + m.end(),
+            number=minutes,
+            unit=(m.group("zone") or "").upper() or None,
+            qualifier=_time_qualifier(m.group("q")),
+            scope=scope,
+        )
+
+
+def _time_qualifier(words: str | None) -> str | None:
+    """approx for "about 8.40pm"; at_most / at_least for "shortly before / after 4am"."""
+    if not words:
+        return None
+    if "before" in words:
+        return "at_most"
+    if "after" in words:
+        return "at_least"
+    return "approx"
+
+
+def _ages(sink: _Sink, sentence: Sentence, entities: Sequence[Entity], people: People) -> None:
+    text = sentence.text
+    base = sentence.start
+    persons = [
+        (s - base, e - base, ent.name)
+        for ent in entities
+        if ent.label == "PERSON"
+        for s, e in ent.mentions
+        if sentence.start <= s < sentence.end
+    ]
+    for m in _AGE.finditer(text):
+        raw = m.group("n") or m.group("m") or m.group("a")
+        age = int(raw)
+        if not 1 <= age <= 110:
+            continue
+        if m.group("m"):  # "Name, 32," — the name must end right before
+            owner = [p for p in persons if 0 <= m.start() - p[1] <= 2]
+        elif m.group("a"):
+            owner = [p for p in persons if 0 <= m.start() - p[1] <= 3]
+        else:  # "32-year-old Name" or "Name, a 32-year-old"
+            owner = [p for p in persons if 0 <= p[0] - m.end() <= 30] or [
+                p for p in persons if 0 <= m.start() - p[1] <= 6
+            ]
+        if not owner:
+            continue
+        said = owner[0][2]
+        name = people.canonical(said) or said
+        if len(said.split()) > 1 and said.split()[0] != name.split()[0]:
+            name = said  # "Jeremy Ortiz" is not "Jerry Ortiz", whatever the surname says
+        sink.add(
+            sentence,
+            kind="age",
+            key=f"age|{name.lower()}",
+            slot=f"{name}'s age",
+            value=raw,
+            start=base + m.start(),
+            end=base + m.end(),
+            number=float(age),
+            scope="main",
+        )
+
+
+_DIRECTION = re.compile(
+    r"\b(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+    r"(?:ern)? of (?:the )?(?:port of |city of |town of )?"
+    r"(?P<place>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})",
+    re.IGNORECASE,
+)
+_ANGLE = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
+
+
+def _bearing(word: str) -> float:
+    """Compass bearing of "south-west" / "southwest" / "west" in degrees."""
+    word = word.lower().replace("-", "")
+    for main in ("north", "south"):
+        if word.startswith(main) and len(word) > len(main):
+            other = _ANGLE[word[len(main) :]]
+            base = 360.0 if main == "north" and other == 270.0 else _ANGLE[main]
+            return ((base + other) / 2) % 360
+    return _ANGLE[word]
+
+
+def _directions(sink: _Sink, sentence: Sentence, scope: str) -> None:
+    """ "150 nautical miles west of Aden": where the event is, relative to a named place."""
+    for m in _DIRECTION.finditer(sentence.text):
+        place = m.group("place")
+        if not place[:1].isupper():
+            continue
+        sink.add(
+            sentence,
+            kind="place",
+            key=f"direction|{place.lower()}",
+            slot=f"direction from {place}",
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            number=_bearing(m.group("dir")),
+            scope=scope,
+        )
+
+
+def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
+    """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
+    by_start = sorted(sink.article.sentences, key=lambda s: s.start)
+    for entity in entities:
+        words = entity.name.split()
+        if entity.label != "PERSON" or len(words) < 2 or not entity.mentions:
+            continue
+        first, last = words[0], words[-1]
+        if not (first.isalpha() and first[:1].isupper() and len(first) > 1):
+            continue
+        start = next(
+            (s for s, e in entity.mentions if sink.article.text[s:e].startswith(first)), None
+        )
+        sentence = next(
+            (x for x in by_start if start is not None and x.start <= start < x.end), None
+        )
+        if start is None or sentence is None:
+            continue
+        sink.add(
+            sentence,
+            kind="name",
+            key=f"name|{last.lower()}",
+            slot=f"{last}'s first name",
+            value=entity.name,
+            start=start,
+            end=start + len(entity.name),
+            scope="main",
+        )
+
+
+def _speakers(sink: _Sink, quotes: Sequence[Quote], people: People) -> None:
+    by_start = sorted(sink.article.sentences, key=lambda s: s.start)
+    for quote in quotes:
+        if quote.article_id != sink.article.id or not quote.speaker or quote.anonymous:
+            continue
+        if not people.is_person(quote.speaker):
+            continue
+        words = _quote_words(quote.text)
+        if len(words.split()) < 5:
+            continue
+        sentence = next((s for s in by_start if s.start <= quote.start < s.end), None)
+        if sentence is None:
+            continue
+        name = people.canonical(quote.speaker) or quote.speaker
+        if name.split()[-1] not in sentence.text:
+            continue  # credited through "he said": leave attribution to explicit names
+        sink.add(
+            sentence,
+            kind="speaker",
+            key=f"speaker|{words}",
+            slot=f"who said “{quote.text.strip(chr(34) + '“” ')[:60]}”",
+            value=name,
+            start=quote.start,
+            end=quote.end,
+            scope="main",
+        )
+
+
+def _quote_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
+
+
+def extract_facts(
+    article: Article,
+    doc: Any,
+    *,
+    entities: Sequence[Entity],
+    quotes: Sequence[Quote],
+    claims: Sequence[Claim],
+    people: People,
+    year: int | None,
+) -> list[Fact]:
+    """The typed facts of one article (``doc``: its spaCy parse)."""
+    sink = _Sink(article, claims)
+    mine = [e for e in entities if e.article_id == article.id]
+    published = article.published.date() if article.published else None
+    sink.persons = [
+        (start, people.canonical(e.name) or e.name)
+        for e in mine
+        if e.label == "PERSON"
+        for start, _ in e.mentions
+    ]
+    for sentence in article.sentences:
+        if "://" in sentence.text or "www." in sentence.text:
+            continue
+        tokens = _tokens(doc, sentence.start, sentence.end)
+        scope = sentence_scope(sentence, tokens, year)
+        _quantities(sink, sentence, doc, scope, people)
+        _dates(sink, sentence, doc, scope, published)
+        _times(sink, sentence, doc, scope)
+        _ages(sink, sentence, mine, people)
+        _directions(sink, sentence, scope)
+    _speakers(sink, quotes, people)
+    _names(sink, mine)
+    return sink.facts

@@ -1,0 +1,175 @@
+"""What a figure measures: the slot of a number, read off the dependency parse.
+
+"killing 10 people" and "the death toll stood at 10" both fill the slot ``dead``; "seven
+AK-47 rifles" fills ``rifle``; "a magnitude 5.9 quake" fills ``magnitude``; "fell 150
+metres" fills ``distance|fall``. The slot is what cross-article alignment keys on, so it
+must name the measured thing and nothing about the sentence around it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: lemmas that make a count of people a death toll or an injury count
+DEAD = frozenset(
+    "kill die dead death fatality toll slay perish drown life body murder execute".split()
+)
+INJURED = frozenset("injure wound hurt injury casualty hospitalize hospitalise".split())
+MISSING = frozenset("missing miss".split())
+ARREST = frozenset("arrest detain capture seize apprehend".split())
+#: nouns that count people (a count of them is keyed by what happened to them)
+PEOPLE = frozenset(
+    """person people villager resident passenger worker civilian victim child man woman
+    employee student pilgrim tourist miner soldier officer member adult boy girl customer
+    other protester demonstrator rioter inmate prisoner crew sailor pirate suspect
+    firefighter patient""".split()
+)
+DISTANCE = {
+    "kilometre": 1000.0,
+    "kilometer": 1000.0,
+    "km": 1000.0,
+    "mile": 1609.344,
+    "metre": 1.0,
+    "meter": 1.0,
+    "m": 1.0,
+    "foot": 0.3048,
+    "feet": 0.3048,
+    "ft": 0.3048,
+    "yard": 0.9144,
+}
+DURATION = {
+    "second": 1 / 60,
+    "minute": 1.0,
+    "hour": 60.0,
+    "day": 1440.0,
+    "week": 10080.0,
+    "month": 43200.0,
+    "year": 525600.0,
+}
+#: nouns too vague to be a slot on their own
+VAGUE = frozenset(
+    """time way thing part number lot bit kind sort one year day week month hour minute
+    point percent per cent place case side edge end top couple dozen hundred thousand
+    million billion group area""".split()
+)
+#: predicates too vague to tell two counts of people apart
+VAGUE_VERBS = frozenset("be have include say tell report make take get give see".split())
+POPULATION_FLOOR = 100  # "a population of 20" is not a place's population
+_UP = frozenset({"prep", "pobj", "agent", "conj", "appos", "acl", "relcl", "attr"})
+
+
+def lemma(token: Any) -> str:
+    text: str = token.lemma_.lower() if token.lemma_ else token.text.lower()
+    return text
+
+
+def governor(token: Any) -> Any | None:
+    """The verb or adjective a noun phrase hangs from (through prepositions)."""
+    node = token
+    for _ in range(4):
+        head = node.head
+        if head is node or not same_line(node, head):
+            return None
+        if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and lemma(head) in DEAD | INJURED):
+            return head
+        if node.dep_ not in _UP and head.pos_ not in ("ADP",):
+            return head if head.pos_ in ("NOUN", "PROPN") else None
+        node = head
+    return None
+
+
+def same_line(a: Any, b: Any) -> bool:
+    """Two tokens of one line: the parser links list items across line breaks."""
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in a.doc.text[lo:hi]
+
+
+def noun_of(tokens: list[Any]) -> Any | None:
+    """The noun a number token counts: its head when it modifies one, else None."""
+    last = tokens[-1]
+    head = last.head
+    for tok in tokens:
+        if tok.head not in tokens:
+            head = tok.head
+            last = tok
+            break
+    if last.dep_ in (
+        "nummod",
+        "quantmod",
+        "compound",
+        "amod",
+        "nmod",
+        "npadvmod",
+    ) and head.pos_ in (
+        "NOUN",
+        "PROPN",
+    ):
+        return head
+    return None
+
+
+def measured(noun: Any | None, root: Any, value: float = 0.0) -> tuple[str, str] | None:
+    """(key, label) of what a count measures, from the counted noun and its predicate.
+
+    ``root`` is the number's own top token (the noun phrase head when there is a noun).
+    None when the slot would be too vague to compare across articles.
+    """
+    gov = governor(root)
+    words = {lemma(root)} | ({lemma(gov)} if gov is not None else set())
+    if noun is not None:
+        words |= {lemma(c) for c in noun.children if c.dep_ in ("amod", "compound")}
+        words.add(lemma(noun))
+    if gov is not None and gov.pos_ in ("NOUN", "PROPN"):
+        words |= {lemma(c) for c in gov.children if c.dep_ in ("compound", "amod")}
+    if noun is None and gov is not None and gov.pos_ in ("VERB", "AUX"):
+        # "the death toll stood at 12", "the toll rose to 10": the subject says what
+        for subject in (c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")):
+            words.add(lemma(subject))
+            words |= {lemma(c) for c in subject.children if c.dep_ in ("compound", "amod")}
+    noun_lemma = lemma(noun) if noun is not None else ""
+    is_people = noun is None or noun_lemma in PEOPLE or noun_lemma in DEAD | INJURED | MISSING
+    if value >= POPULATION_FLOOR and (
+        "population" in words
+        or (
+            noun_lemma in ("resident", "inhabitant", "people")
+            and gov is not None
+            and lemma(gov) in ("have", "be", "house", "home", "number", "population")
+        )
+    ):
+        return "population", "population"
+    if is_people and words & DEAD:
+        return "dead", "people killed"
+    if is_people and words & INJURED:
+        return "injured", "people injured"
+    if is_people and words & MISSING:
+        return "missing", "people missing"
+    if noun is None:
+        return None
+    if noun_lemma in PEOPLE:
+        verb = lemma(gov) if gov is not None and gov.pos_ in ("VERB", "ADJ") else ""
+        if not verb or verb in VAGUE_VERBS:
+            return None
+        return f"{noun_lemma}|{verb}", f"{noun.text.lower()} {gov.text.lower() if gov else ''}"
+    if noun_lemma in VAGUE or len(noun_lemma) < 3 or not noun_lemma.isalpha():
+        return None
+    return noun_lemma, _phrase(noun)
+
+
+def _phrase(noun: Any) -> str:
+    mods = [c.text for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    return " ".join([*mods, noun.text]).lower()
+
+
+def owner_of(token: Any) -> str | None:
+    """The person a figure belongs to: a possessor ("Thomas's 269 yards") or the subject
+    of its verb ("Thomas rushed for 269 yards"); their surname, or None."""
+    for child in token.children:
+        if child.dep_ == "poss" and child.ent_type_ == "PERSON":
+            return str(child.text)
+    gov = governor(token)
+    if gov is None or gov.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.ent_type_ == "PERSON" and same_line(subject, gov):
+        return str(subject.text)
+    return None

@@ -1,0 +1,225 @@
+"""The facts stage: typed slot facts from real parses, compared slot by slot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pytest
+
+from storycheck.claims.entities import extract_entities
+from storycheck.claims.quotes import extract_quotes
+from storycheck.facts import build_table, compatible, extract_facts, interval, story_year
+from storycheck.ingest.segment import sentence_spans
+from storycheck.model import Article, Fact, FactRow, Finding, Sentence, SourceFormat
+from storycheck.models import get_parser
+from storycheck.verify.people import People
+
+
+def article(aid: str, text: str, published: datetime | None = None) -> Article:
+    sentences = tuple(
+        Sentence(aid, n, start, end, text[start:end])
+        for n, (start, end) in enumerate(sentence_spans(text))
+    )
+    return Article(
+        id=aid,
+        source=f"{aid}.txt",
+        format=SourceFormat.TEXT,
+        text=text,
+        paragraphs=(text,),
+        sentences=sentences,
+        content_hash=aid,
+        published=published,
+    )
+
+
+def facts_of(articles: Sequence[Article]) -> list[Fact]:
+    parser = get_parser()
+    docs = parser.parse([a.text for a in articles])
+    entities = [e for a, d in zip(articles, docs, strict=True) for e in extract_entities(d, a.id)]
+    quotes = [
+        q
+        for a, d in zip(articles, docs, strict=True)
+        for q in extract_quotes(d, a.id, [e for e in entities if e.article_id == a.id])
+    ]
+    people = People(entities)
+    year = story_year(articles)
+    return [
+        f
+        for a, d in zip(articles, docs, strict=True)
+        for f in extract_facts(
+            a, d, entities=entities, quotes=quotes, claims=(), people=people, year=year
+        )
+    ]
+
+
+def table(*texts: str) -> tuple[tuple[FactRow, ...], tuple[Finding, ...]]:
+    articles = [article(chr(ord("a") + n), t) for n, t in enumerate(texts)]
+    return build_table(facts_of(articles), articles)
+
+
+def row(rows: Sequence[FactRow], key: str) -> FactRow:
+    return next(r for r in rows if r.key == key)
+
+
+def test_a_toll_is_a_slot_however_it_is_worded() -> None:
+    facts = facts_of(
+        [
+            article("a", "The earthquake killed 10 people in the south of the island."),
+            article("b", "The death toll stood at 12, officials said."),
+            article("c", "At least 80 people were injured by the quake."),
+        ]
+    )
+    slots = {(f.article_id, f.key, f.number) for f in facts if f.kind == "quantity"}
+    assert ("a", "dead", 10.0) in slots
+    assert ("b", "dead", 12.0) in slots
+    assert ("c", "injured", 80.0) in slots
+    qualified = next(f for f in facts if f.article_id == "c" and f.key == "injured")
+    assert qualified.qualifier == "at_least"
+
+
+def test_disputed_slot_lists_every_outlet_on_each_side() -> None:
+    rows, findings = table(
+        "The earthquake killed 10 people on the island.",
+        "Ten people were killed when the quake struck the island.",
+        "The quake killed three people on the island.",
+        "The powerful quake killed 10 people, the governor said.",
+    )
+    dead = row(rows, "dead")
+    assert dead.status == "disputed"
+    (finding,) = [f for f in findings if f.subject.startswith("people killed")]
+    assert finding.kind == "number" and finding.status == "contradiction"
+    sides = {frozenset(s.article_ids) for s in finding.sides}
+    assert sides == {frozenset({"a", "b", "d"}), frozenset({"c"})}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("at least 15 people were injured", "18 people were injured"),
+        ("more than 1,000 people were injured", "1,200 people were injured"),
+        ("about 30 people were injured", "32 people were injured"),
+    ],
+)
+def test_compatible_figures_are_agreed(a: str, b: str) -> None:
+    rows, findings = table(f"In the blast {a}.", f"In the blast {b}.")
+    assert row(rows, "injured").status == "agreed"
+    assert not findings
+
+
+def test_intervals_follow_the_qualifiers() -> None:
+    def fact(number: float, qualifier: str | None) -> Fact:
+        return Fact("f", "a", 0, "quantity", "dead", "dead", "", 0, 0, number, None, qualifier)
+
+    assert interval(fact(300, "nearly"))[1] < 300
+    assert not compatible(fact(300, "nearly"), fact(300, "more_than"))
+    assert compatible(fact(300, "nearly"), fact(280, None))
+    assert compatible(fact(15, "at_least"), fact(18, None))
+    assert not compatible(fact(5, None), fact(1, None))
+
+
+def test_an_article_that_gives_both_figures_sits_on_neither_side() -> None:
+    _rows, findings = table(
+        "The quake killed 10 people.",
+        "Three people died at first, officials said. Later the death toll rose to 10.",
+        "The quake killed three people.",
+    )
+    (finding,) = findings
+    assert {frozenset(s.article_ids) for s in finding.sides} == {
+        frozenset({"a"}),
+        frozenset({"c"}),
+    }
+
+
+def test_background_figures_are_not_compared_with_the_main_event() -> None:
+    rows, findings = table(
+        "The earthquake on Sunday killed 10 people in 2005.",
+        "The earthquake killed 10 people in 2005. In 2003 a quake in Bam killed 26,000 people.",
+    )
+    assert not findings
+    assert {r.key for r in rows if r.status == "agreed"} >= {"dead"}
+
+
+def test_magnitudes_and_distances_in_other_units() -> None:
+    rows, _findings = table(
+        "A magnitude 5.9 earthquake struck the island on Sunday.",
+        "The 6.1-magnitude earthquake struck the island on Sunday.",
+        "The climber fell about 150 metres from the ridge.",
+        "The climber fell 200ft from the ridge.",
+    )
+    assert row(rows, "magnitude").status == "disputed"
+    fall = row(rows, "distance|fall")
+    assert fall.status == "disputed"  # 200 ft is about 61 m, not 150 m
+
+
+def test_event_dates_and_later_states() -> None:
+    published = datetime(2025, 10, 16, tzinfo=UTC)
+    articles = [
+        article("a", "The fire broke out early on Tuesday at the port warehouse.", published),
+        article("b", "The fire started on Wednesday 15 October at the warehouse.", published),
+        article("c", "Crews were still damping down the warehouse on Wednesday.", published),
+    ]
+    _rows, findings = build_table(facts_of(articles), articles)
+    (finding,) = [f for f in findings if f.kind == "date"]
+    assert {v for s in finding.sides for v in s.article_ids} == {"a", "b"}
+
+
+def test_times_of_day_with_their_qualifiers() -> None:
+    _rows, findings = table(
+        "The fire broke out at about 3.50 am in the warehouse.",
+        "The fire broke out shortly before 4 am in the warehouse.",
+        "The fire broke out at 6 am in the warehouse.",
+    )
+    (finding,) = [f for f in findings if f.kind == "time"]
+    sides = {frozenset(s.article_ids) for s in finding.sides}
+    assert sides == {frozenset({"a", "b"}), frozenset({"c"})}
+
+
+def test_ages_belong_to_their_person() -> None:
+    facts = facts_of(
+        [
+            article("a", "Robert Buckley, 32, died in the fall."),
+            article("b", "The climber, 31-year-old Robert Buckley, died in the fall."),
+        ]
+    )
+    ages = {(f.article_id, f.key, f.number) for f in facts if f.kind == "age"}
+    assert ages == {("a", "age|robert buckley", 32.0), ("b", "age|robert buckley", 31.0)}
+
+
+def test_a_toll_rising_with_publication_time_is_an_update() -> None:
+    early = datetime(2025, 3, 1, 8, tzinfo=UTC)
+    late = datetime(2025, 3, 1, 20, tzinfo=UTC)
+    articles = [
+        article("a", "The collapse killed five people, police said.", early),
+        article("b", "The collapse killed 12 people, police said.", late),
+    ]
+    rows, findings = build_table(facts_of(articles), articles)
+    assert row(rows, "dead").status == "update"
+    (finding,) = findings
+    assert finding.status == "update"
+
+
+def test_figures_that_count_different_things_are_kept_apart() -> None:
+    _rows, findings = table(
+        "Pirates in two boats attacked the ship near Aden.",
+        "He vowed to end the war within 24 hours of taking office.",
+        "The five-hour meeting ended without a deal.",
+    )
+    assert not findings
+
+
+def test_scattered_values_are_not_a_dispute() -> None:
+    _rows, findings = table(
+        "Thomas ran for 70 yards in the game against Seattle on Saturday.",
+        "Ivory ran for 55 yards in the game against Seattle on Saturday.",
+        "Bush ran for 102 yards in the game against Seattle on Saturday.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+
+
+def test_story_year_is_the_year_most_articles_name() -> None:
+    articles = [
+        article("a", "On 27 November 2005 a quake struck. The 2003 quake was worse."),
+        article("b", "The quake of November 2005 killed ten."),
+    ]
+    assert story_year(articles) == 2005
