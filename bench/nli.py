@@ -22,9 +22,9 @@ import numpy as np
 
 from storycheck.claims.dates import find_dates
 from storycheck.claims.numbers import find_quantities
-from storycheck.model import Claim
+from storycheck.facts import compatible
+from storycheck.model import DateMention, Fact, Quantity
 from storycheck.models import ModelUnavailableError, get_nli
-from storycheck.verify.checks import _compatible, _date_value
 
 LABELS = ("entailment", "neutral", "contradiction")
 DATA = Path(__file__).resolve().parents[1] / "data" / "nli"
@@ -41,29 +41,31 @@ def load(split: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _claim(text: str) -> Claim:
-    return Claim(
-        id="x",
-        article_id="x",
-        sentence_index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        quantities=tuple(find_quantities(text)),
-        dates=tuple(find_dates(text)),
-    )
+def _fact(q: Quantity) -> Fact:
+    """A figure of one sentence as a fact of the fact table (slot = its unit)."""
+    return Fact("x", "x", 0, "quantity", q.unit or "", q.unit or "", q.text, q.start, q.end,
+                q.value, None, q.qualifier, q.unit)  # fmt: skip
+
+
+def _day(dates: Sequence[DateMention]) -> str | None:
+    known = [d for d in dates if d.value is not None or d.weekday is not None]
+    if len(known) != 1:
+        return None
+    d = known[0]
+    return str(d.value.weekday() if d.value is not None else d.weekday)
 
 
 def rule_contradiction(premise: str, hypothesis: str) -> bool:
-    """The structured checks of verify, applied to one pair: incompatible figures for the
-    same unit, or different dates/weekdays, with no matching value on the other side."""
-    p, h = _claim(premise), _claim(hypothesis)
-    for qh in h.quantities:
-        same = [q for q in p.quantities if q.unit == qh.unit and q.kind == qh.kind and q.unit]
-        if same and not any(_compatible(q, qh) for q in same):
+    """The fact table's comparison applied to one pair: incompatible figures of the same
+    unit (qualifiers as intervals), or different days, with no matching value on the
+    other side."""
+    p, h = find_quantities(premise), find_quantities(hypothesis)
+    for qh in h:
+        same = [q for q in p if q.unit == qh.unit and q.kind == qh.kind and q.unit]
+        if same and not any(compatible(_fact(q), _fact(qh)) for q in same):
             return True
-    dp, dh = _date_value(p), _date_value(h)
-    return dp is not None and dh is not None and dp.split()[0] != dh.split()[0]
+    dp, dh = _day(find_dates(premise)), _day(find_dates(hypothesis))
+    return dp is not None and dh is not None and dp != dh
 
 
 def metrics(gold: Sequence[str], pred: Sequence[str], phenomena: Sequence[str]) -> dict[str, Any]:

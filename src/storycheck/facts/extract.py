@@ -126,7 +126,9 @@ _BACKGROUND = re.compile(
     r"later that) (year|month)\b|\bearlier this\b|\byears? ago\b|\bin the past\b|"
     r"\bhistory\b|\bworst since\b|\bprevious(ly)?\b|\bin (january|february|march|april|june|"
     r"july|august|september|october|november|december)\b|\bformer(ly)?\b|\bsince (19|20)\d\d\b|"
-    r"\b(this|last|the regular|the|a|per|each) season\b|\bcareer\b|\ball-time\b",
+    r"\b(this|last|the regular|the|a|per|each) season\b|\bcareer\b|\ball-time\b|"
+    r"\b(just|only|some|several|a few) (weeks|months|years) (after|before|earlier)\b|"
+    r"\b(weeks|months|years) earlier\b",
     re.IGNORECASE,
 )
 

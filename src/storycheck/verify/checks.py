@@ -32,7 +32,7 @@ from storycheck.verify.people import People
 
 QUOTE_TEXT_SIMILARITY = 85  # rapidfuzz token-set ratio for "the same quote"
 STATEMENT_SIMILARITY = 0.72  # embedding cosine for "the same reported statement"
-STATEMENT_CONTENT_SIMILARITY = 0.8  # …and of its content with the speakers' names masked
+STATEMENT_CONTENT_SIMILARITY = 0.9  # …and of its content with the speakers' names masked
 Similarity = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
 
 
@@ -227,10 +227,13 @@ def role_conflicts(
     found: list[Conflict] = []
     for name, per_article in by_person.items():
         ids = sorted(per_article)
+        left = _left_office(name, articles)
         for x, a_id in enumerate(ids):
             for b_id in ids[x + 1 :]:
                 for ra in per_article[a_id]:
                     for rb in per_article[b_id]:
+                        if left and ra.former != rb.former and ra.head == rb.head:
+                            continue  # the story is their leaving: "former" is news, not error
                         if roles_conflict(ra, rb):
                             found.append(
                                 Conflict(
@@ -245,6 +248,23 @@ def role_conflicts(
                                 )
                             )
     return found
+
+
+_LEAVING = re.compile(
+    r"\b(fired|sacked|ousted|dismissed|resign(ed|s|ation)?|stepped down|steps down|"
+    r"replaced|retired|retires|let go|removed|impeached|quit)\b",
+    re.IGNORECASE,
+)
+
+
+def _left_office(name: str, articles: Sequence[Article]) -> bool:
+    """Does any article say this person left a post (fired, resigned, replaced…)?"""
+    surname = name.split()[-1]
+    return any(
+        surname in sentence.text and _LEAVING.search(sentence.text)
+        for article in articles
+        for sentence in article.sentences
+    )
 
 
 OFFICE_HEADS = frozenset(
