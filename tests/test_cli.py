@@ -85,6 +85,22 @@ def test_help_everywhere() -> None:
         assert res.returncode == 0 and "Usage" in res.stdout
 
 
+def test_read_only_commands_refuse_a_missing_store(tmp_path: Path) -> None:
+    """`--db typo.db` used to create an empty store and list nothing."""
+    typo = tmp_path / "typo.db"
+    for args in (["ls"], ["show", "abc"], ["stories"]):
+        res = run(*args, "--db", str(typo))
+        assert res.returncode == 2, (args, res.stderr)
+        assert "typo.db: no such store" in res.stderr
+        assert "Traceback" not in res.stderr
+    assert not typo.exists()
+
+
+def test_counts_are_in_words(corpus: Path) -> None:
+    res = run("ingest", str(corpus / "a.txt"), "--no-store")
+    assert "1 article from 1 input" in res.stderr, res.stderr
+
+
 def test_unusable_store_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"garbage" * 1000)
@@ -128,10 +144,13 @@ def test_analyze_writes_reports_by_suffix_and_audit(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     draft = tmp_path / "draft.txt"
     draft.write_text(DRAFT, encoding="utf-8")
-    res = run("audit", str(draft), "--against", str(src), "--json", "-o", str(tmp_path / "a.html"))
+    # the README's form: several sources after one --against
+    sources = [str(src / name) for name in SOURCES]
+    res = run("audit", str(draft), "--against", *sources, "--json", "-o", str(tmp_path / "a.html"))
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["schema"] == "storycheck.audit/1"
+    assert len(doc["sources"]) == len(SOURCES)
     verdicts = {s["text"][:20]: s["verdict"] for s in doc["sentences"]}
     assert verdicts["A fire at the Northg"] == "supported"
     assert verdicts["“We have never seen "] == "not_found"

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from storycheck import __version__
 from storycheck.model import Article, InputProblem, to_jsonable
+from storycheck.words import plural
 
 if TYPE_CHECKING:
     from storycheck.report.files import Format
@@ -174,10 +175,19 @@ def _main(
     _output(json_, quiet, verbose)
 
 
-def _open_store(db: Path | None) -> Any:
+def _open_store(db: Path | None, *, read_only: bool = False) -> Any:
+    """The store at ``db`` (default path if None). A command that only reads it refuses a
+    ``--db`` file that does not exist instead of creating an empty store there (a typo
+    would otherwise list nothing and leave a stray file)."""
     from storycheck.store import Store, default_db_path
     from storycheck.store.sqlite import StoreError
 
+    if read_only and db is not None and not db.exists():
+        _state.err.print(
+            f"storycheck: {db}: no such store (run `storycheck ingest PATH... --db {db}` first)",
+            markup=False,
+        )
+        raise typer.Exit(2)
     try:
         return Store(db or default_db_path())
     except StoreError as exc:
@@ -269,14 +279,14 @@ def ingest(
             }
         )
     elif result.articles:
-        out.out.print(_articles_table(result.articles, f"{len(result.articles)} articles"))
+        out.out.print(_articles_table(result.articles, plural(len(result.articles), "article")))
     summary = (
-        f"{len(result.articles)} articles from {result.inputs} inputs "
+        f"{plural(len(result.articles), 'article')} from {plural(result.inputs, 'input')} "
         f"({result.new} new, {result.known} already stored, "
         f"{result.merged} syndicated copies merged)"
     )
     if result.problems:
-        summary += f"; {len(result.problems)} warning(s)"
+        summary += f"; {plural(len(result.problems), 'warning')}"
     out.note(summary)
     if not result.articles:
         out.err.print("storycheck: no usable articles were read", markup=False)
@@ -435,7 +445,7 @@ def analyze(
             f"time: {stages}; total {t['total']:.1f}s, of which NLI {t['nli']:.1f}s "
             f"({t['nli_pairs']:.0f} pairs, {t['nli_windows']:.0f} windows), "
             f"fact table {t.get('facts', 0.0):.1f}s; "
-            f"{t['articles']:.0f} articles, peak memory {t['peak_rss_mb']:.0f} MB",
+            f"{plural(t['articles'], 'article')}, peak memory {t['peak_rss_mb']:.0f} MB",
             markup=False,
         )
     if not analysis.ingest.articles:
@@ -448,10 +458,17 @@ def analyze(
 @app.command()
 def audit(
     draft: Annotated[str, typer.Argument(help="The draft to check: a file, URL or - (stdin).")],
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="More sources: `--against A B C` reads all three (as does `-a A -a B -a C`).",
+            show_default=False,
+        ),
+    ] = None,
     against: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option("--against", "-a", help="Source articles (files, dirs, globs, URLs)."),
-    ],
+    ] = None,
     report_files: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", help="Write the audit to .json, .md or .html."),
@@ -473,6 +490,10 @@ def audit(
 
     out = _output(json_, quiet, verbose)
     _check_formats(out, report_files)
+    against = [*(against or []), *(more or [])]
+    if not against:
+        out.err.print("storycheck: audit needs sources: --against PATH...", markup=False)
+        raise typer.Exit(2)
     options = IngestOptions(allow_private=allow_private)
     with _status(out, "reading…"):
         ingestor = Ingestor(options, None)
@@ -543,9 +564,9 @@ def _print_audit(doc: dict[str, Any], out: Output) -> None:
     s = doc["summary"]
     out.out.print(
         Text(
-            f"\n{s['sentences']} sentences: {s['supported']} supported, "
+            f"\n{plural(s['sentences'], 'sentence')}: {s['supported']} supported, "
             f"{s['contradicted']} contradicted, {s['not_found']} not found "
-            f"in {len(doc['sources'])} sources",
+            f"in {plural(len(doc['sources']), 'source')}",
             style="bold",
         )
     )
@@ -571,12 +592,12 @@ def list_articles(
 ) -> None:
     """List the articles in the store."""
     out = _output(json_, quiet, verbose)
-    with _open_store(db) as store:
+    with _open_store(db, read_only=True) as store:
         articles = store.articles()
     if out.json:
         out.emit_json([_article_row(a) for a in articles])
     elif articles:
-        out.out.print(_articles_table(articles, f"{len(articles)} articles in the store"))
+        out.out.print(_articles_table(articles, f"{plural(len(articles), 'article')} in the store"))
     else:
         out.note("the store is empty: run `storycheck ingest PATH...` first")
 
@@ -591,7 +612,7 @@ def show(
 ) -> None:
     """Show one article's clean text with numbered sentences."""
     out = _output(json_, quiet, verbose)
-    with _open_store(db) as store:
+    with _open_store(db, read_only=True) as store:
         article = store.get_article(article_id)
     if article is None:
         out.err.print(f"storycheck: no article with id {article_id!r}", markup=False)
@@ -689,7 +710,7 @@ def list_stories(
     from storycheck.stories import group_articles, topics_of, update_store
 
     out = _output(json_, quiet, verbose)
-    store = None if no_store else _open_store(db)
+    store = None if no_store else _open_store(db, read_only=not inputs)
     try:
         articles: list[Article] = []
         if inputs:
@@ -728,15 +749,17 @@ def list_stories(
         for topic in grouped:
             members = [by_id[sid] for sid in topic.story_ids]
             head = (
-                f"topic {topic.id}: {topic.title} — {len(members)} stories, "
-                f"{topic.article_count} articles"
+                f"topic {topic.id}: {topic.title} — {plural(len(members), 'story')}, "
+                f"{plural(topic.article_count, 'article')}"
             )
             if topic.keywords:
                 head += f" ({', '.join(topic.keywords)})"
             out.out.print(_stories_table(members, head))
     elif stories:
         total = sum(len(s.article_ids) for s in stories)
-        out.out.print(_stories_table(stories, f"{len(stories)} stories, {total} articles"))
+        out.out.print(
+            _stories_table(stories, f"{plural(len(stories), 'story')}, {plural(total, 'article')}")
+        )
     else:
         out.note("no stories yet: run `storycheck stories PATH...` or `storycheck ingest` first")
 
@@ -791,9 +814,9 @@ def batch(
         )
     else:
         out.note(
-            f"{len(result.stories)} stories from {result.articles} articles; "
+            f"{plural(len(result.stories), 'story')} from {plural(result.articles, 'article')}; "
             f"wrote {out_dir / 'stories.json'}"
-            + (f" and {len(result.reports)} story reports" if result.reports else "")
+            + (f" and {plural(len(result.reports), 'story report')}" if result.reports else "")
         )
     if not result.articles:
         out.err.print("storycheck: no usable articles were read", markup=False)

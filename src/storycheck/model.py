@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from storycheck.words import plural
+
 
 class SourceFormat(enum.StrEnum):
     """The format an article was read from."""
@@ -523,7 +525,7 @@ class AuditResult:
     def summary(self) -> str:
         c = self.counts()
         return (
-            f"{len(self.sentences)} sentences: {c['supported']} supported, "
+            f"{plural(len(self.sentences), 'sentence')}: {c['supported']} supported, "
             f"{c['contradicted']} contradicted, {c['not_found']} not found in the sources"
         )
 

@@ -53,7 +53,7 @@ VAGUE = frozenset(
     million billion group area""".split()
 )
 #: predicates too vague to tell two counts of people apart
-VAGUE_VERBS = frozenset("be have include say tell report make take get give see".split())
+VAGUE_VERBS = frozenset("be become have include say tell report make take get give see".split())
 POPULATION_FLOOR = 100  # "a population of 20" is not a place's population
 _UP = frozenset({"prep", "pobj", "agent", "conj", "appos", "acl", "relcl", "attr"})
 

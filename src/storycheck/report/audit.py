@@ -11,6 +11,7 @@ from storycheck import __version__
 from storycheck.model import AuditResult
 from storycheck.report.html import CSS
 from storycheck.report.jsonreport import article_summary
+from storycheck.words import plural
 
 AUDIT_SCHEMA_ID = "storycheck.audit/1"
 _STYLE = {"supported": "corroborated", "contradicted": "contradicted", "not_found": "mixed"}
@@ -58,9 +59,9 @@ def audit_markdown(doc: Mapping[str, Any]) -> str:
     lines = [
         f"# Audit: {title}",
         "",
-        f"{s['sentences']} sentences: **{s['supported']} supported**, "
+        f"{plural(s['sentences'], 'sentence')}: **{s['supported']} supported**, "
         f"**{s['contradicted']} contradicted**, **{s['not_found']} not found** in "
-        f"{len(doc['sources'])} sources.",
+        f"{plural(len(doc['sources']), 'source')}.",
         "",
     ]
     for row in doc["sentences"]:
@@ -104,7 +105,7 @@ def audit_html(doc: Mapping[str, Any]) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>storycheck audit — {escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>Audit: {escape(title)}</h1><p>{s['sentences']} sentences: "
+        f"<header><h1>Audit: {escape(title)}</h1><p>{plural(s['sentences'], 'sentence')}: "
         f'<span class="corroborated">{s["supported"]} supported</span> · '
         f'<span class="contradicted">{s["contradicted"]} contradicted</span> · '
         f'<span class="mixed">{s["not_found"]} not found</span> in {len(doc["sources"])} '

@@ -19,6 +19,7 @@ from storycheck.report.facts import counts as fact_counts
 from storycheck.report.facts import rows as fact_rows
 from storycheck.report.links import http_url
 from storycheck.report.svg import bar_chart, matrix, timeline
+from storycheck.words import plural
 
 CSS = """
 :root{--ink:#1b1f23;--muted:#57606a;--line:#d0d7de;--bg:#fff;--panel:#f6f8fa;
@@ -201,7 +202,7 @@ def _brief_html(st: _Story) -> str:
         '<ul class="facts">'
         + "".join(
             f"<li>{_e(s['text'])}{st.cites(s)} "
-            f'<span class="muted">({s["sources"]} sources)</span></li>'
+            f'<span class="muted">({plural(s["sources"], "source")})</span></li>'
             for s in facts
         )
         + "</ul>"
@@ -567,7 +568,7 @@ def _story_html(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, An
     )
     return (
         f'<article class="story" id="story-{sid}"><h2>{_e(story["title"])}</h2>'
-        f'<p class="muted">{len(st.sources)} sources · {summary}</p>'
+        f'<p class="muted">{plural(len(st.sources), "source")} · {summary}</p>'
         f'<nav class="toc" aria-label="sections">{toc}</nav>{body}</article>'
     )
 
@@ -576,7 +577,7 @@ def render_html(report: Mapping[str, Any]) -> str:
     """The whole report/1 document as one self-contained, offline HTML page."""
     articles = {str(a["id"]): a for a in report.get("articles", [])}
     stories = report.get("stories", [])
-    title = stories[0]["title"] if len(stories) == 1 else f"{len(stories)} stories"
+    title = stories[0]["title"] if len(stories) == 1 else plural(len(stories), "story")
     story_nav = (
         "<nav aria-label=stories><ul>"
         + "".join(f'<li><a href="#story-{_e(s["id"])}">{_e(s["title"])}</a></li>' for s in stories)

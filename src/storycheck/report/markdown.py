@@ -9,6 +9,7 @@ from storycheck.report.facts import STATUS_LABEL
 from storycheck.report.facts import rows as fact_rows
 from storycheck.report.html import grouped
 from storycheck.report.links import http_url
+from storycheck.words import plural
 
 
 def _cite(numbers: Sequence[int]) -> str:
@@ -44,7 +45,9 @@ def _section(section: Mapping[str, Any], outlets: Mapping[int, str]) -> list[str
         )
     elif name == "key_facts":
         for s in sentences:
-            lines.append(f"- {_md(s['text'])} {_cite(s['citations'])} _({s['sources']} sources)_")
+            lines.append(
+                f"- {_md(s['text'])} {_cite(s['citations'])} _({plural(s['sources'], 'source')})_"
+            )
     elif name == "timeline":
         for s in sentences:
             lines.append(f"- **{_md(s['group'])}** — {_md(s['text'])} {_cite(s['citations'])}")

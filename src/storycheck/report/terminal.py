@@ -11,6 +11,7 @@ from rich.text import Text
 
 from storycheck.model import Brief, ClaimStatus, StoryCheck
 from storycheck.report.facts import STATUS_LABEL
+from storycheck.words import plural
 
 _STATUS_STYLE = {
     "corroborated": "green",
@@ -42,7 +43,9 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
     if facts:
         console.print(Text("\nKey facts", style="bold green"))
         for s in facts:
-            console.print(f"  • {s.text} {cite(s.citations)} ({s.sources} sources)", markup=False)
+            console.print(
+                f"  • {s.text} {cite(s.citations)} ({plural(s.sources, 'source')})", markup=False
+            )
     timeline = sections.get("timeline", ())
     if timeline:
         console.print(Text("\nTimeline", style="bold green"))
@@ -111,7 +114,10 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
 
     console.print(Text(check.story.title, style="bold"))
     counts = Counter(c.status.value for c in check.claims if c.status is not ClaimStatus.UNCHECKED)
-    summary = Text(f"{len(check.articles)} sources · {sum(counts.values())} checkable claims: ")
+    summary = Text(
+        f"{plural(len(check.articles), 'source')} · "
+        f"{plural(sum(counts.values()), 'checkable claim')}: "
+    )
     for status, style in _STATUS_STYLE.items():
         summary.append(f"{counts.get(status, 0)} {status.replace('_', ' ')}  ", style=style)
     console.print(summary)

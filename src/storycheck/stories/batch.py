@@ -37,6 +37,7 @@ from storycheck.model import Article, InputProblem, Story, to_jsonable
 from storycheck.stories.cluster import StoryOptions, group_features
 from storycheck.stories.features import ArticleFeatures, FeatureOptions, featurize
 from storycheck.stories.topics import TopicOptions, group_topics
+from storycheck.words import plural
 
 Progress = Callable[[str], None]
 
@@ -172,7 +173,7 @@ def _run_ray(
         articles += arts
         feats += fs
         problems += probs
-    say(f"read and embedded {len(articles)} articles on ray")
+    say(f"read and embedded {plural(len(articles), 'article')} on ray")
     return articles, feats, problems
 
 
@@ -203,10 +204,10 @@ def run_batch(
     articles = [articles[i] for i in keep]
     feats = [feats[i] for i in keep]
     stories = cluster_stage(feats, opts.stories)
-    say(f"{len(stories)} stories from {len(articles)} articles")
+    say(f"{plural(len(stories), 'story')} from {plural(len(articles), 'article')}")
     topics = group_topics(feats, stories, opts.topics) if opts.topics is not None else []
     if topics:
-        say(f"{len(topics)} topics")
+        say(plural(len(topics), "topic"))
     out_dir.mkdir(parents=True, exist_ok=True)
     by_id = {a.id: a for a in articles}
     listing = [

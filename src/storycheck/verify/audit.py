@@ -31,6 +31,7 @@ from storycheck.models import NLI, Embedder, Parser
 from storycheck.verify.checks import side_sentences
 from storycheck.verify.crosscheck import VerifyOptions, cross_check
 from storycheck.verify.support import Passage, SupportIndex, common_ground
+from storycheck.words import plural
 
 __all__ = ["AuditOptions", "AuditResult", "AuditSentence", "Verdict", "audit_draft"]
 
@@ -119,7 +120,7 @@ def audit_draft(
             evidence = []
         elif support:
             verdict, score = Verdict.SUPPORTED, round(support[0].entail, 3)
-            reason = f"supported by {len(support)} source(s)"
+            reason = f"supported by {plural(len(support), 'source')}"
             evidence = [
                 AuditEvidence(
                     p.article_id, outlet[p.article_id], p.text, "entails", round(p.entail, 3)

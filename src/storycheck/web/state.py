@@ -16,6 +16,7 @@ from storycheck.report.links import http_url
 from storycheck.store import Store
 from storycheck.web.jobs import JobDB, JobRunner
 from storycheck.web.settings import WebSettings
+from storycheck.words import plural
 
 HERE = Path(__file__).resolve().parent
 
@@ -81,6 +82,7 @@ def make_templates() -> Environment:
     env.filters["http_url"] = http_url  # only http(s) article URLs become links
     env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f} %"
     env.filters["when"] = lambda v: (v or "")[:19].replace("T", " ")
+    env.filters["plural"] = plural  # {{ n | plural("story") }} → "1 story" / "2 stories"
     return env
 
 
