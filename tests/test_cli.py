@@ -162,3 +162,30 @@ def test_analyze_writes_reports_by_suffix_and_audit(tmp_path: Path) -> None:
     assert (tmp_path / "a.html").read_text().startswith("<!doctype html>")
     missing = run("audit", str(tmp_path / "nope.txt"), "--against", str(src))
     assert missing.returncode == 2 and "nope.txt" in missing.stderr
+
+
+def test_live_progress_shows_story_stage_and_elapsed_time() -> None:
+    import io
+
+    from rich.console import Console
+
+    from storycheck.cli import Output, _Stages
+
+    out = Output()
+    buffer = io.StringIO()
+    out.err = Console(file=buffer, force_terminal=True, width=100)
+    with _Stages(out) as live:
+        live("reading inputs")
+        live("story 2/3: Port fire (5 articles)")
+        live("checking entailment")
+        assert live.progress is not None
+        task = live.progress.tasks[0]
+        assert task.description == "story 2/3 · checking entailment"
+        live("warning: LLM writer failed (timeout); using the extractive brief")
+    assert "storycheck: warning: LLM writer failed" in buffer.getvalue()
+    # not a terminal (a pipe, CI): nothing is drawn
+    quiet = Output()
+    quiet.err = Console(file=io.StringIO(), force_terminal=False)
+    with _Stages(quiet) as live:
+        live("checking entailment")
+        assert live.progress is None

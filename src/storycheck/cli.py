@@ -405,12 +405,8 @@ def analyze(
         options = replace(options, story=story)
     store = None if no_store else _open_store(db)
     try:
-        with (
-            out.err.status("cross-checking…", spinner="dots")
-            if not (out.quiet or out.json)
-            else _NullContext()
-        ):
-            analysis = run_analyze(inputs, options, store=store, progress=out.warn_progress)
+        with _Stages(out) as live:
+            analysis = run_analyze(inputs, options, store=store, progress=live)
     except (ModelUnavailableError, StoryNotFoundError) as exc:
         out.err.print(f"storycheck: {exc}", markup=False)
         raise typer.Exit(2) from None
@@ -570,6 +566,50 @@ def _print_audit(doc: dict[str, Any], out: Output) -> None:
             style="bold",
         )
     )
+
+
+class _Stages:
+    """The live progress of a long run on a terminal: a spinner, the elapsed time, the
+    stage and which story of how many ("story 2/3 · checking entailment"). Warnings always
+    reach stderr; with -v every stage is also printed as a line; nothing is drawn when
+    stderr is not a terminal, with --quiet or with --json."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.progress: Any = None
+        self.task: Any = None
+        self.story = ""
+
+    def __enter__(self) -> _Stages:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        out = self.out
+        if not (out.quiet or out.json) and out.err.is_terminal:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=out.err,
+                transient=True,
+            )
+            self.progress.__enter__()
+            self.task = self.progress.add_task("starting")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(None, None, None)
+
+    def __call__(self, message: str) -> None:
+        self.out.warn_progress(message)
+        if message.startswith("story "):
+            self.story = message.split(":", 1)[0]
+            stage = message.split(":", 1)[1].strip()
+        else:
+            stage = message
+        if self.progress is not None and not message.startswith("warning:"):
+            prefix = f"{self.story} · " if self.story else ""
+            self.progress.update(self.task, description=f"{prefix}{stage}"[:110])
 
 
 def _status(out: Output, message: str) -> Any:

@@ -147,18 +147,21 @@ def analyze(
     if opts.story is not None:
         stories = [select_story(stories, opts.story)]
     by_id = {a.id: a for a in usable}
-    checks = tuple(
-        cross_check(
-            [by_id[i] for i in story.article_ids],
-            story,
-            parser=parser,
-            embedder=embedder,
-            nli=nli,
-            options=opts.verify,
-            progress=say,
+    found: list[StoryCheck] = []
+    for n, story in enumerate(stories, start=1):
+        say(f"story {n}/{len(stories)}: {story.title[:60]} ({len(story.article_ids)} articles)")
+        found.append(
+            cross_check(
+                [by_id[i] for i in story.article_ids],
+                story,
+                parser=parser,
+                embedder=embedder,
+                nli=nli,
+                options=opts.verify,
+                progress=say,
+            )
         )
-        for story in stories
-    )
+    checks = tuple(found)
     clock.lap("check")
     briefs: dict[str, Brief] = {}
     if opts.brief is not None:
