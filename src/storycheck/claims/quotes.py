@@ -219,6 +219,19 @@ def _speech_verbs(tokens: Any, outside: tuple[int, int] | None = None) -> list[A
     return found
 
 
+def _outermost_speech(verb: Any) -> Any:
+    """The speech verb that reports the whole clause: in "A Kremlin insider stated that
+    Russian officials found it 'too simplistic', dismissing it as '…'" the words come to the
+    reader from the insider, whose statement the officials' view is part of."""
+    outer = verb
+    node = verb
+    while node.head.i != node.i and node.head.sent == verb.sent:
+        node = node.head
+        if node.pos_ == "VERB" and node.lemma_.lower() in SPEECH_VERBS:
+            outer = node
+    return outer
+
+
 def extract_quotes(doc: Any, article_id: str, entities: list[Entity] | None = None) -> list[Quote]:
     """Direct quotes and reported statements of one parsed article, with speakers.
 
@@ -242,7 +255,7 @@ def extract_quotes(doc: Any, article_id: str, entities: list[Entity] | None = No
         speaker = _Speaker(None)
         if verbs:
             verbs.sort(key=lambda v: min(abs(v.idx - start), abs(v.idx - end)))
-            speaker = _speaker_of_verb(verbs[0], ctx, start)
+            speaker = _speaker_of_verb(_outermost_speech(verbs[0]), ctx, start)
         if speaker.name is None and sents:
             speaker = _according_to(sents[0], ctx) or speaker
         paragraph_end = text.find("\n\n", end)

@@ -156,7 +156,7 @@ def _top(tokens: list[Any]) -> Any:
     """The token of a span whose head lies outside it."""
     inside = {t.i for t in tokens}
     for tok in tokens:
-        if tok.head.i not in inside or tok.head is tok:
+        if tok.head.i not in inside or tok.head.i == tok.i:
             return tok
     return tokens[-1]
 
@@ -180,7 +180,7 @@ def _predicate(token: Any, resolve: Any = None) -> tuple[str, str, str] | None:
     for _ in range(6):
         if node.pos_ in ("VERB",) or (node.pos_ == "AUX" and node.dep_ == "ROOT"):
             break
-        if node.head is node or node.dep_ not in _DATE_PATH:
+        if node.head.i == node.i or node.dep_ not in _DATE_PATH:
             return None
         if (
             node.dep_ == "prep"
@@ -188,7 +188,7 @@ def _predicate(token: Any, resolve: Any = None) -> tuple[str, str, str] | None:
             and not (node.lower_ == "of" and node.head.ent_type_ in ("DATE", "TIME"))
         ):
             return None  # ("the early hours of Wednesday" still dates the clause)
-        if node.pos_ == "NOUN" and node.ent_type_ not in ("DATE", "TIME") and node is not token:
+        if node.pos_ == "NOUN" and node.ent_type_ not in ("DATE", "TIME") and node.i != token.i:
             return None
         node = node.head
     else:

@@ -68,7 +68,7 @@ def governor(token: Any) -> Any | None:
     node = token
     for _ in range(4):
         head = node.head
-        if head is node or not same_line(node, head):
+        if head.i == node.i or not same_line(node, head):
             return None
         if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and lemma(head) in DEAD | INJURED):
             return head
