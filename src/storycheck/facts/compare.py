@@ -199,24 +199,33 @@ def _same_value(a: Fact, b: Fact) -> bool:
     return abs(a.number - b.number) <= EXACT * max(abs(a.number), abs(b.number))
 
 
+class _Groups:
+    """Union–find over hashable keys: which keys ended up in one group."""
+
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, key: object) -> object:
+        while self.parent.setdefault(key, key) != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: object, b: object) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
 def _clusters(facts: Sequence[Fact]) -> list[list[Fact]]:
     """Facts grouped by value (union–find over exact agreement)."""
-    parent = list(range(len(facts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    groups = _Groups()
     for i in range(len(facts)):
         for j in range(i + 1, len(facts)):
             if _same_value(facts[i], facts[j]):
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Fact]] = defaultdict(list)
+                groups.join(i, j)
+    out: dict[object, list[Fact]] = defaultdict(list)
     for i, fact in enumerate(facts):
-        groups[find(i)].append(fact)
-    return list(groups.values())
+        out[groups.find(i)].append(fact)
+    return list(out.values())
 
 
 def _context(fact: Fact, articles: Mapping[str, Article]) -> set[str]:
@@ -297,14 +306,7 @@ def merge_events(
     by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in timed:
         by_subject[(fact.kind, fact.key.rsplit("|", 1)[1])].append(fact)
-    parent: dict[str, str] = {}
-
-    def find(k: str) -> str:
-        while parent.setdefault(k, k) != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    groups = _Groups()
     asks: list[tuple[Fact, Fact]] = []
     for group in by_subject.values():
         for x, a in enumerate(group):
@@ -317,8 +319,11 @@ def merge_events(
     scores = similarity([(_masked(a, articles), _masked(b, articles)) for a, b in asks])
     for (a, b), score in zip(asks, scores, strict=True):
         if score >= SAME_EVENT:
-            parent[find(a.key)] = find(b.key)
-    return [dataclasses.replace(f, key=find(f.key)) if f.key in parent else f for f in facts]
+            groups.join(a.key, b.key)
+    return [
+        dataclasses.replace(f, key=str(groups.find(f.key))) if f.key in groups.parent else f
+        for f in facts
+    ]
 
 
 MAX_EVENT_PAIRS = 5000
