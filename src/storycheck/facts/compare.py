@@ -354,11 +354,7 @@ def build_table(
         against = (
             _disagreeing(group, texts) if scope == "main" or group[0].kind == "date" else set()
         )
-        sides = [
-            side
-            for side in _clusters([f for f in group if f.article_id in against])
-            if len({f.article_id for f in side}) >= 1
-        ]
+        sides = _clusters([f for f in group if f.article_id in against])
         disputed = len(sides) >= 2
         status = "disputed" if disputed else ("agreed" if len(outlets) >= 2 else "single")
         if disputed and _scattered(sides):

@@ -429,9 +429,22 @@ def _money_thing(tokens: list[Any], gov: Any | None) -> str:
     return ""
 
 
+def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str] | None:
+    """(key, label) of the event a date or time at ``top`` places, if its clause names one:
+    "when the fire broke out", "what time Ortiz was shot"."""
+    pred = _predicate(top, sink.last_person)
+    if pred is None:
+        return None
+    verb, subject, worded = pred
+    the = "the " if subject.islower() else ""
+    return _event_key(kind, verb, subject), f"{question} {the}{subject} {worded}"
+
+
 def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: date | None) -> None:
     text = sentence.text
     base = sentence.start
+    if LATER_STATE.search(text):
+        return  # "still damping down on Wednesday": a later state, not the event
     for d in find_dates(text, published):
         if d.year is None and d.weekday is None and d.day is None:
             continue
@@ -440,19 +453,14 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
-        pred = _predicate(_top(tokens), sink.last_person)
-        if pred is None:
+        event = _event_slot(sink, _top(tokens), "date", "when")
+        if event is None:
             continue
-        verb, subject, worded = pred
-        if LATER_STATE.search(text):
-            continue  # "still damping down on Wednesday": a later state, not the event
         sink.add(
             sentence,
             kind="date",
-            key=_event_key("date", verb, subject),
-            slot=f"when the {subject} {worded}"
-            if subject.islower()
-            else f"when {subject} {worded}",
+            key=event[0],
+            slot=event[1],
             value=text[d.start : d.end],
             start=base + d.start,
             end=base + d.end,
@@ -490,6 +498,8 @@ def _date_unit(year: int | None, month: int | None, day: int | None, weekday: in
 def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
     text = sentence.text
     base = sentence.start
+    if LATER_STATE.search(text):
+        return
     for m in _TIME.finditer(text):
         if m.group("word"):
             minutes = 720.0 if m.group("word").lower() == "noon" else 1440.0
@@ -506,19 +516,14 @@ def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
         top = _top(tokens)
         if top.lower_ in ("am", "pm") and top.dep_ == "advcl":
             top = top.head  # "shortly before 4 am" parsed as a clause of its own
-        pred = _predicate(top, sink.last_person)
-        if pred is None:
-            continue
-        verb, subject, worded = pred
-        if LATER_STATE.search(text):
+        event = _event_slot(sink, top, "time", "what time")
+        if event is None:
             continue
         sink.add(
             sentence,
             kind="time",
-            key=_event_key("time", verb, subject),
-            slot=f"what time the {subject} {worded}"
-            if subject.islower()
-            else f"what time {subject} {worded}",
+            key=event[0],
+            slot=event[1],
             value=m.group(0).strip(),
             start=base + m.start(),
             end=base + m.end(),

@@ -7,7 +7,7 @@ outlets; single-outlet slots are left to the JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,15 +80,3 @@ def counts(story: Mapping[str, Any]) -> dict[str, int]:
         status = str(row.get("status", ""))
         out[status] = out.get(status, 0) + 1
     return out
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``plural(1, "slot")`` → "1 slot"; ``plural(2, "slot")`` → "2 slots"."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def describe(values: Sequence[ValueGroup], name: Mapping[str, str]) -> str:
-    """ "10 — AP, Reuters · 3 — AFP": each value with the outlets that give it."""
-    return " · ".join(
-        f"{v.value} — " + ", ".join(name.get(a, a) for a in v.article_ids) for v in values
-    )
