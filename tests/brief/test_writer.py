@@ -78,14 +78,17 @@ def test_short_what_happened_is_completed_from_the_representative_article(
     representative = writer.representative(check)
     assert representative is not None
     own = [s.text for s in representative.sentences]
-    single = [s for s in what if s.status == ClaimStatus.SINGLE_SOURCE.value]
+    lead = writer.lead(check, writer.index(check))
+    assert [s.text for s in what[: len(lead)]] == [c.text for c in lead]
+    fill = what[len(lead) :]
+    single = [s for s in fill if s.status == ClaimStatus.SINGLE_SOURCE.value]
     assert single, [s.status for s in what]
     for line in single:
         assert line.citations == (representative.id,)
         assert line.support == (1.0,)
         assert line.evidence[0] in own
     # the fill keeps its article's order
-    positions = [own.index(s.evidence[0]) for s in what if s.evidence and s.evidence[0] in own]
+    positions = [own.index(s.evidence[0]) for s in fill if s.evidence and s.evidence[0] in own]
     assert positions == sorted(positions)
     # a line that more outlets support cites them all and counts as corroborated
     for line in what:
@@ -99,7 +102,7 @@ def test_without_the_fill_only_corroborated_lines_remain(
 ) -> None:
     check, writer = story
     strict = BriefWriter(
-        embedder=writer.embedder, nli=writer.nli, options=BriefOptions(fill_lead=False)
+        embedder=writer.embedder, nli=writer.nli, options=BriefOptions(fill_lead=False, lead=False)
     )
     what = strict.write(check).sections["what_happened"]
     assert all(len(s.citations) >= 2 for s in what)
@@ -130,3 +133,36 @@ def test_representative_article_is_the_one_closest_to_the_others(
     )
     chosen = writer.representative(mixed)
     assert chosen is not None and chosen.id != off_topic.id
+
+
+def test_the_lead_states_the_event_not_its_aftermath(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    check, writer = story
+    lead = writer.lead(check, writer.index(check))
+    assert lead, "three reports of one event have a news lead"
+    first = lead[0]
+    # the event itself (the collapse), as one of the first sentences of its article
+    assert "collapse" in first.text or "fell" in first.text, first.text
+    article = next(a for a in check.articles if a.id == first.articles[0])
+    assert first.evidence[0] in [s.text for s in article.sentences[:3]]
+    assert first.support[0] == 1.0
+    # every other citation is an article the support check backs
+    assert all(s >= writer.options.support for s in first.support[1:])
+    brief = writer.write(check)
+    assert brief.sections["what_happened"][0].text == first.text
+
+
+def test_the_lead_never_comes_from_background_or_commentary() -> None:
+    from storycheck.brief.writer import commentary, dangling, said
+
+    assert commentary("This development signals a shift in the approach to the war.")
+    assert commentary("The move raised serious doubts about the plan.")
+    assert not commentary("A crane collapsed at the harbour on Thursday.")
+    assert dangling("The decision means the port stays shut.")
+    assert dangling("According to the report, the crane was old.")
+    assert dangling("This delegation signals a direct attempt.")
+    assert not dangling("The crane collapsed on Thursday.")
+    assert said("Mara Ortiz blamed the owners, the union said.")
+    assert said("According to police, two people were hurt.")
+    assert not said("The House voted 220-210 to pass the bill.")

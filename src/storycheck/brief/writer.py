@@ -45,9 +45,9 @@ from storycheck.model import (
 from storycheck.models import NLI, Embedder
 from storycheck.stories.cluster import nearest_to
 from storycheck.stories.features import lead_text
-from storycheck.verify.checks import is_named, side_sentences
+from storycheck.verify.checks import is_named, side_sentence_indexes, side_sentences
 from storycheck.verify.groups import claim_groups
-from storycheck.verify.support import SupportIndex, common_ground
+from storycheck.verify.support import SupportIndex, common_ground, specifics_found
 
 Length = Literal["short", "standard", "long"]
 
@@ -71,7 +71,10 @@ class BriefOptions:
     ``weights`` weigh outlets, centrality, lead position and specificity (names,
     numbers, dates) when ranking candidates. ``fill_lead`` completes a short What happened
     from the most representative article (see the module doc); ``lead_words`` is how much
-    of each article is compared to find it.
+    of each article is compared to find it. ``lead_sentences`` is how far into each
+    article the news lead is looked for, ``lead_checked`` how many lead candidates (the
+    most central) are checked against the other articles; ``lead`` opens What happened with
+    the news lead (see :meth:`BriefWriter.lead`).
     """
 
     length: Length = "standard"
@@ -82,8 +85,12 @@ class BriefOptions:
     min_sources: int = 2
     coverage: float = 0.3
     weights: tuple[float, float, float, float] = field(default=(0.35, 0.2, 0.15, 0.3))
+    specifics: bool = True
     fill_lead: bool = True
     lead_words: int = 60
+    lead: bool = True
+    lead_sentences: int = 3
+    lead_checked: int = 8
 
 
 _FILLER = re.compile(
@@ -132,12 +139,40 @@ def well_formed(text: str) -> bool:
 
 # a sentence that opens by pointing back ("Their journey …", "These events …") only makes
 # sense after the sentence it followed in its article; the brief reorders lines
-_DANGLING = re.compile(r"^[“\"']?(?:he|she|they|their|his|her|its|it|these|those)\b", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"^[“\"']?(?:he|she|they|their|his|her|its|it|these|those|this|that|such)\b", re.IGNORECASE
+)
+# … or with a definite phrase that names what came before only by its kind ("The decision
+# means …", "The dramatic turn of events …", "According to the report, …")
+_BACK_REFERENCE = re.compile(
+    r"^[“\"']?(?:the\s+(?:[\w-]+\s+){0,2}?(?:decision|move|development|turn of events|"
+    r"announcement|incident|episode|revelation|news|remarks|comments|setback|outcome|step|"
+    r"situation|latest|former|latter|same)\b|according to (?:the|this|that)\s+(?:[\w-]+\s+)?"
+    r"(?:report|statement|document|study|survey|letter|filing|source|official|outlet)s?\b)",
+    re.IGNORECASE,
+)
 
 
 def dangling(text: str) -> bool:
-    """True for a sentence that opens with a pronoun or demonstrative pointing back."""
-    return _DANGLING.match(text) is not None
+    """True for a sentence that opens with a pronoun, a demonstrative or a definite phrase
+    pointing back (see ``_BACK_REFERENCE``): it only makes sense after its article's
+    previous sentence."""
+    return _DANGLING.match(text) is not None or _BACK_REFERENCE.match(text) is not None
+
+
+# commentary: a sentence that interprets the news ("This underscores …", "… signals a
+# shift") rather than reporting it never leads
+_ANALYSIS = re.compile(
+    r"\b(?:underscor|highlight|signal|suggest|reflect|illustrat|demonstrat|symboli[sz]|"
+    r"exemplif|epitomi[sz])\w*|\bmeans?\b|\bserves? (?:as|to)\b|"
+    r"\brais\w* (?:\w+ )?(?:questions|doubts|concerns|fears)\b",
+    re.IGNORECASE,
+)
+
+
+def commentary(text: str) -> bool:
+    """True for a sentence that interprets rather than reports (see ``_ANALYSIS``)."""
+    return _ANALYSIS.search(text) is not None
 
 
 def balance_quotes(text: str) -> str:
@@ -210,6 +245,18 @@ def disputed_claim_ids(check: StoryCheck) -> set[str]:
     return {cid for f in check.findings for side in f.sides for cid in side.claim_ids}
 
 
+def disputed_sentences(check: StoryCheck) -> set[tuple[str, int]]:
+    """``(article id, sentence index)`` of every sentence that puts an article on a side
+    of a dispute, article-level ones (a title, a time frame) included."""
+    return {
+        (a, n)
+        for finding in check.findings
+        for side in finding.sides
+        for a, n in side_sentence_indexes(check, side)
+        if n is not None
+    }
+
+
 def _position(claim: Claim, articles: Mapping[str, Article]) -> float:
     article = articles[claim.article_id]
     return claim.sentence_index / max(1, len(article.sentences))
@@ -230,6 +277,7 @@ class BriefWriter:
         self.embedder = embedder
         self.nli = nli
         self.options = options or BriefOptions()
+        self._articles: dict[str, Article] = {}
 
     # -- candidates ----------------------------------------------------------------
 
@@ -246,7 +294,10 @@ class BriefWriter:
             and c.id not in disputed
         }
         out: list[_Candidate] = []
+        behind_dispute = disputed_sentences(check)
         for members in claim_groups(check.claims, allowed):
+            if any((m.article_id, m.sentence_index) in behind_dispute for m in members):
+                continue  # a sentence that puts its article on a side of a dispute
             sources = sorted(
                 {m.article_id for m in members} | set(members[0].supported_by),
                 key=lambda a: list(articles).index(a) if a in articles else 0,
@@ -319,6 +370,7 @@ class BriefWriter:
 
     def index(self, check: StoryCheck) -> SupportIndex:
         """The support checker over the story's articles, with the lexical guard."""
+        self._articles = {a.id: a for a in check.articles}
         need = self.options.coverage
         return SupportIndex(
             check.articles,
@@ -329,6 +381,7 @@ class BriefWriter:
 
     def write(self, check: StoryCheck, index: SupportIndex | None = None) -> Brief:
         index = index or self.index(check)
+        self._articles = {a.id: a for a in check.articles}
         n_what, n_facts, n_timeline, n_lines = LENGTHS[self.options.length]
         ranked = self.candidates(check)
         # verify lazily, in rank order, until the main sections are full
@@ -341,18 +394,27 @@ class BriefWriter:
             kept, lost = self._verify(batch, index)
             verified += kept
             dropped += lost
-        what, rest = verified[:n_what], verified[n_what:]
-        # the cross-checked lines first (lead-first order), then the fill in its order
-        what = _story_order(what)
+        lead = self.lead(check, index) if self.options.lead else []
+        verified = self._not_repeating(lead, verified)
+        what, rest = verified[: n_what - len(lead)], verified[n_what - len(lead) :]
+        # the news lead, the cross-checked lines in story order, then the fill in its order
+        what = lead + _story_order(what)
         if self.options.fill_lead and len(what) < n_what:
             what += self._lead_fill(check, index, what, n_what - len(what))
         facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
+        # only the story's own events: not background about another time (facts' scope)
+        background = {
+            (f.article_id, f.sentence_index)
+            for f in check.facts
+            if f.scope.startswith("background")
+        }
         dated = [
             dataclasses.replace(c, text=c.dated_text, support=())
             for c in ranked
             if c.when is not None
+            and not any((m.article_id, m.sentence_index) in background for m in c.claims)
         ]
         dated = _one_per_date(
             sorted(dated, key=lambda c: (date_of(c.when) if c.when else None) or date.min)
@@ -379,6 +441,135 @@ class BriefWriter:
             dropped=dropped,
         )
 
+    # -- the lead ------------------------------------------------------------------
+
+    def lead(self, check: StoryCheck, index: SupportIndex) -> list[_Candidate]:
+        """The story's news lead: one or two sentences that state the main event.
+
+        Candidates are the first ``lead_sentences`` sentences of every article that report
+        (a fact or an attributed statement with at least one name, figure or date; not
+        opinion, hedged, commentary, background about another time, a quote, a pointer
+        back, nor anything disputed or contradicted). The most central of them (closest
+        to the other articles' leads) are checked against the other articles; the one
+        best supported — then most central, earliest and most specific — leads, citing
+        its own article and every other article that supports it. The sentence that
+        follows it in its article joins when it is a candidate too and adds a name or a
+        figure (the second sentence of a news lead usually gives the who and where).
+        """
+        disputed = disputed_claim_ids(check)
+        claims_at: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+        for claim in check.claims:
+            claims_at[(claim.article_id, claim.sentence_index)].append(claim)
+        # background about another time, and the sentences behind a dispute, never lead
+        background = {
+            (f.article_id, f.sentence_index)
+            for f in check.facts
+            if f.scope.startswith("background")
+        }
+        background |= disputed_sentences(check)
+        pool: list[tuple[Article, Sentence, str, list[Claim], set[str]]] = []
+        for article in check.articles:
+            for sentence in article.sentences[: self.options.lead_sentences]:
+                claims = claims_at.get((article.id, sentence.index), [])
+                text = compress(sentence.text)
+                if (article.id, sentence.index) in background or not _reports(
+                    text, claims, disputed
+                ):
+                    continue
+                details = {x for c in claims for x in c.entities} | {
+                    q.text for c in claims for q in c.quantities
+                }
+                details |= {d.text for c in claims for d in c.dates}
+                if details:
+                    pool.append((article, sentence, text, claims, details))
+        if not pool:
+            return []
+        leads = {a.id: lead_text(a, self.options.lead_words) for a in check.articles}
+        others_of = {a.id: [b for b in leads if b != a.id] for a in check.articles}
+        ids = list(leads)
+        vectors = np.asarray(
+            self.embedder.encode([p[2] for p in pool] + [leads[a] for a in ids]),
+            dtype=np.float32,
+        )
+        sims = vectors[: len(pool)] @ vectors[len(pool) :].T
+        central = []
+        for n, (article, *_rest) in enumerate(pool):
+            cols = [ids.index(b) for b in others_of[article.id]]
+            central.append(float(sims[n, cols].mean()) if cols else 0.0)
+        span = self.options.lead_sentences
+
+        def prior(n: int) -> float:
+            _article, sentence, _text, _claims, details = pool[n]
+            return (
+                central[n] + 0.1 * (1.0 - sentence.index / span) + 0.05 * min(1.0, len(details) / 4)
+            )
+
+        checked = sorted(range(len(pool)), key=lambda n: -prior(n))[: self.options.lead_checked]
+        queries = [(pool[n][2], others_of[pool[n][0].id]) for n in checked]
+        scores = index.support_evidence(queries)
+        best: tuple[float, int, list[tuple[str, float, str]]] | None = None
+        for n, (support, passages) in zip(checked, scores, strict=True):
+            good = [
+                (a, s, e)
+                for a, s, e in zip(queries[checked.index(n)][1], support, passages, strict=True)
+                if self._holds(pool[n][2], a, s, e)
+            ]
+            share = len(good) / max(1, len(others_of[pool[n][0].id]))
+            score = share + prior(n)
+            if best is None or score > best[0]:
+                best = (score, n, good)
+        assert best is not None
+        _score, n, good = best
+        out = [self._lead_line(pool[n], good)]
+        article, sentence, text, _claims, details = pool[n]
+        after = next(
+            (p for p in pool if p[0].id == article.id and p[1].index == sentence.index + 1), None
+        )
+        if after is not None and after[4] - details:
+            others = others_of[article.id]
+            (support, passages) = index.support_evidence([(after[2], others)])[0]
+            more = [
+                (a, s, e)
+                for a, s, e in zip(others, support, passages, strict=True)
+                if self._holds(after[2], a, s, e)
+            ]
+            out.append(self._lead_line(after, more))
+        return out
+
+    def _holds(self, text: str, article_id: str, score: float, passage: str) -> bool:
+        """Does the cited article support the sentence? The model's P(entail) on its best
+        passage reaches ``support``, the passage shares enough content words
+        (``coverage``), and (``specifics``) the article names every name and figure of the
+        sentence."""
+        if score < self.options.support or not common_ground(text, passage, self.options.coverage):
+            return False
+        if not self.options.specifics:
+            return True
+        article = self._articles.get(article_id)
+        return article is None or specifics_found(text, article.text)
+
+    def _lead_line(
+        self,
+        entry: tuple[Article, Sentence, str, list[Claim], set[str]],
+        good: Sequence[tuple[str, float, str]],
+    ) -> _Candidate:
+        article, sentence, text, claims, details = entry
+        cites = (article.id, *(a for a, _, _ in good))
+        return _Candidate(
+            claims=claims,
+            articles=cites,
+            text=text,
+            position=sentence.index / max(1, len(article.sentences)),
+            when=None,
+            has_detail=any(c.quantities or c.dates for c in claims),
+            specificity=len(details),
+            support=(1.0, *(s for _, s, _ in good)),
+            evidence=(sentence.text, *(e for _, _, e in good)),
+            status=ClaimStatus.CORROBORATED.value
+            if len(cites) >= self.options.min_sources
+            else ClaimStatus.SINGLE_SOURCE.value,
+        )
+
     def _verify(
         self, cands: Sequence[_Candidate], index: SupportIndex
     ) -> tuple[list[_Candidate], int]:
@@ -390,7 +581,7 @@ class BriefWriter:
             good = [
                 (a, s, e)
                 for a, s, e in zip(cand.articles, support, passages, strict=True)
-                if s >= self.options.support and common_ground(cand.text, e, self.options.coverage)
+                if self._holds(cand.text, a, s, e)
             ]
             if len(good) < self.options.min_sources:
                 dropped += 1
@@ -437,8 +628,11 @@ class BriefWriter:
             if claim.article_id == article.id:
                 claims_at[claim.sentence_index].append(claim)
         taken = {c.id for cand in chosen for c in cand.claims}
+        behind_dispute = disputed_sentences(check)
         picked: list[tuple[Sentence, str, list[Claim]]] = []
         for sentence in article.sentences:
+            if (article.id, sentence.index) in behind_dispute:
+                continue
             claims = claims_at.get(sentence.index, [])
             if any(
                 c.id in disputed
@@ -472,7 +666,7 @@ class BriefWriter:
             cites, support, evidence = [article.id], [1.0], [sentence.text]
             if others:
                 for a, s, e in zip(others, *scores[n], strict=True):
-                    if s >= self.options.support and common_ground(text, e, self.options.coverage):
+                    if self._holds(text, a, s, e):
                         cites.append(a)
                         support.append(s)
                         evidence.append(e)
@@ -492,6 +686,27 @@ class BriefWriter:
                 )
             )
         return out
+
+    def _not_repeating(
+        self, lead: Sequence[_Candidate], cands: Sequence[_Candidate]
+    ) -> list[_Candidate]:
+        """The candidates that neither share a claim with the lead nor repeat it."""
+        if not lead:
+            return list(cands)
+        taken = {c.id for cand in lead for c in cand.claims}
+        left = [c for c in cands if not taken.intersection(m.id for m in c.claims)]
+        if not left:
+            return left
+        vectors = np.asarray(
+            self.embedder.encode([c.text for c in lead] + [c.text for c in left]),
+            dtype=np.float32,
+        )
+        sims = vectors[len(lead) :] @ vectors[: len(lead)].T
+        return [
+            c
+            for c, row in zip(left, sims, strict=True)
+            if float(row.max()) < self.options.redundancy
+        ]
 
     def _fit_words(
         self, what: list[_Candidate], facts: list[_Candidate]
@@ -527,6 +742,12 @@ class BriefWriter:
         for members in claim_groups(check.claims, allowed):
             if disputed.intersection(m.id for m in members):
                 continue  # its attribution or content is disputed: see Disputed
+            if not any(m.kind is ClaimKind.QUOTE or said(m.text) for m in members):
+                continue  # a fact or an analysis that names someone is not a statement
+            if not any(m.status is ClaimStatus.CORROBORATED for m in members) and all(
+                m.kind is ClaimKind.QUOTE for m in members
+            ):
+                continue  # a quote only one outlet carries is told under Unverified
             speakers = Counter(m.speaker for m in members if m.speaker)
             speaker = speakers.most_common(1)[0][0] if speakers else None
             if speaker and is_named(speaker) and speaker.casefold() in named:
@@ -564,7 +785,7 @@ class BriefWriter:
             good = [
                 (a, s, e)
                 for a, s, e in zip(cited, scores, passages, strict=True)
-                if s >= self.options.support
+                if self._holds(compress(claim.text), a, s, e)
             ]
             if not good:
                 continue
@@ -576,17 +797,76 @@ class BriefWriter:
                     evidence=tuple(e for _, _, e in good),
                     claim_ids=(claim.id,),
                     sources=len(good),
-                    group=speaker,
+                    group=speaker_label(speaker, check),
                     status=status if len(good) > 1 else status_single(claim),
                 )
             )
         return tuple(out)
 
 
+# a verb (or phrase) of saying: a line of Who said what reports what someone said
+_SAID = re.compile(
+    r"\b(?:sa(?:id|ys|y)|told|tells?|stat(?:ed|es|e)|add(?:ed|s)|announc\w*|claim\w*|insist\w*|"
+    r"warn\w*|den(?:ied|ies|y)|confirm\w*|describ\w*|call(?:ed|s)|prais\w*|not(?:ed|es)|"
+    r"argu\w*|maintain\w*|admit\w*|acknowledg\w*|emphasi[sz]\w*|stress(?:ed|es)|"
+    r"according to|explain\w*|proclaim\w*|declar\w*|repl(?:ied|ies)|respond\w*|accus\w*|"
+    r"critici[sz]\w*|reject\w*|dismiss\w*|vow\w*|pledg\w*|promis\w*|urg(?:ed|es)|"
+    r"predict\w*|signal(?:l?ed)|communicat\w*|articulat\w*|recall\w*|ask(?:ed|s)|"
+    r"wr(?:ote|ites)|tweet\w*|posted|quoted|spok(?:e|en)|speaking)\b",
+    re.IGNORECASE,
+)
+
+
+def said(text: str) -> bool:
+    """True when a sentence reports something said (a verb of saying, "according to")."""
+    return _SAID.search(text) is not None
+
+
+def speaker_label(speaker: str, check: StoryCheck) -> str:
+    """A speaker with the role the articles give them ("Dmitry Peskov (Kremlin
+    spokesperson)"): the role most articles use, the longest of those; none when the
+    person's title is disputed or no article gives one."""
+    if any(f.kind == "role" and f.subject.startswith(speaker) for f in check.findings):
+        return speaker
+    given: dict[str, set[str]] = defaultdict(set)
+    for entity in check.entities:
+        if entity.name != speaker:
+            continue
+        for role in entity.roles:
+            words = role.split()
+            if words and not (words[-1].endswith("s") and not words[-1].endswith(("ss", "us"))):
+                given[role.strip()].add(entity.article_id)  # not a plural ("special envoys")
+    if not given:
+        return speaker
+    # the head most articles use ("president"), worded by its longest form there
+    heads: dict[str, set[str]] = defaultdict(set)
+    for role, articles in given.items():
+        heads[role.split()[-1].lower()] |= articles
+    head = max(heads, key=lambda h: (len(heads[h]), h))
+    role = max(
+        (r for r in given if r.split()[-1].lower() == head), key=lambda r: (len(r.split()), r)
+    )
+    return f"{speaker} ({role})"
+
+
 def status_single(claim: Claim) -> str:
     if claim.kind is ClaimKind.QUOTE:
         return ClaimStatus.UNVERIFIED_QUOTE.value
     return ClaimStatus.SINGLE_SOURCE.value
+
+
+def _reports(text: str, claims: Sequence[Claim], disputed: set[str]) -> bool:
+    """A sentence that reports news and may lead (see :meth:`BriefWriter.lead`)."""
+    if not claims or not well_formed(text) or dangling(text) or commentary(text):
+        return False
+    if not 8 <= _words(text) <= 50 or text[:1] in "\"“'‘«":
+        return False
+    if any(c.kind in (ClaimKind.OPINION, ClaimKind.HEDGED, ClaimKind.QUOTE) for c in claims):
+        return False
+    return not any(
+        c.id in disputed or c.contradicted_by or c.status is ClaimStatus.UNVERIFIED_QUOTE
+        for c in claims
+    )
 
 
 def _story_order(cands: Sequence[_Candidate]) -> list[_Candidate]:

@@ -140,8 +140,13 @@ def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) 
         return f"background {min(years)}"
     if _BACKGROUND.search(sentence.text):
         return "background"
+    # a modal makes the sentence a forecast unless it sits in a relative clause that
+    # describes something ("the borders that would define a ceasefire")
     if any(
-        t.lower_ in ("will", "would", "could", "might", "may") and t.tag_ == "MD" for t in tokens
+        t.lower_ in ("will", "would", "could", "might", "may")
+        and t.tag_ == "MD"
+        and t.head.dep_ not in ("relcl", "acl")
+        for t in tokens
     ):
         return "forecast"
     return "main"

@@ -586,17 +586,35 @@ def group_findings(
 
 
 def side_sentences(check: StoryCheck, side: FindingSide) -> tuple[str, ...]:
-    """Per article on a side of a dispute, the sentence that puts it there ("" when the
-    side holds no claim of that article, as for article-level role findings)."""
-    wanted = set(side.claim_ids)
-    texts: dict[str, str] = {}
+    """Per article on a side of a dispute, the sentence that puts it there: the sentence
+    of its claim on that side, else (article-level role findings) the first sentence that
+    holds one of the side's evidence phrases ("" when none does)."""
     articles = {a.id: a for a in check.articles}
+    return tuple(
+        articles[a].sentences[n].text if n is not None and a in articles else ""
+        for a, n in side_sentence_indexes(check, side)
+    )
+
+
+def side_sentence_indexes(
+    check: StoryCheck, side: FindingSide
+) -> tuple[tuple[str, int | None], ...]:
+    """``(article id, sentence index)`` per article on a side (see :func:`side_sentences`)."""
+    wanted = set(side.claim_ids)
+    found: dict[str, int] = {}
     for claim in check.claims:
-        if claim.id in wanted and claim.article_id not in texts:
-            texts[claim.article_id] = (
-                articles[claim.article_id].sentences[claim.sentence_index].text
-            )
-    return tuple(texts.get(a, "") for a in side.article_ids)
+        if claim.id in wanted and claim.article_id not in found:
+            found[claim.article_id] = claim.sentence_index
+    phrases = [p.casefold() for p in side.evidence if p]
+    for article in check.articles:
+        if article.id in found or article.id not in side.article_ids or not phrases:
+            continue
+        for sentence in article.sentences:
+            text = sentence.text.casefold()
+            if any(p in text for p in phrases):
+                found[article.id] = sentence.index
+                break
+    return tuple((a, found.get(a)) for a in side.article_ids)
 
 
 def _summary(kind: str, subject: str, values: Sequence[str]) -> str:

@@ -80,6 +80,34 @@ def shares_figure(sentence: str, passage: str) -> bool:
     return bool(mine & content_words(passage))
 
 
+_CAPITALISED = re.compile(r"(?<![.!?:;]\s)(?<!^)(?<![“\"'‘(])\b([A-Z][A-Za-z’'-]+|[A-Z]{2,})")
+# capitalised words that are not names of anyone or anything in particular
+_NOT_NAMES = frozenset(
+    """i monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december mr mrs ms dr""".split()
+)
+
+
+def specifics(sentence: str) -> set[str]:
+    """The names and figures a sentence asserts, as :func:`content_words` stems: its
+    capitalised words after the first word (proper names, "NATO") and its figures."""
+    out = {w for w in content_words(sentence) if w[0].isdigit()}
+    for match in _CAPITALISED.finditer(sentence):
+        word = match.group(1)
+        if word.lower() in _NOT_NAMES or word.lower() in _STOP:
+            continue
+        out |= content_words(word)
+    return out
+
+
+def specifics_found(sentence: str, source: str) -> bool:
+    """Does the source mention every name and figure of the sentence (see
+    :func:`specifics`)? A citation whose article never names NATO cannot support a
+    sentence about NATO, however topical the model finds the passage."""
+    wanted = specifics(sentence)
+    return not wanted or wanted <= content_words(source)
+
+
 def common_ground(sentence: str, passage: str, need: float) -> bool:
     """Worth asking the NLI model: enough shared content words, or a shared figure and
     half of that."""
