@@ -76,8 +76,22 @@ def test_quotes_and_multi_sentence_quotes(nlp: Any) -> None:
         "“We will rebuild the depot. It will take two years,” said Calder Logistics chief "
         "executive Omar Haddad.",
     )
-    assert [c.kind for c in found] == [ClaimKind.QUOTE, ClaimKind.QUOTE]
-    assert {c.speaker for c in found} == {"Omar Haddad"}
+    # one sentence: the segmenter does not split inside the quotation
+    assert [c.kind for c in found] == [ClaimKind.QUOTE]
+    assert found[0].speaker == "Omar Haddad"
+    assert "depot. It will take two years" in found[0].text
+
+
+def test_clause_split_never_cuts_a_quotation(nlp: Any) -> None:
+    found = claims(
+        nlp,
+        'The governor has repeatedly claimed he could fix the bridge in "48 hours," and '
+        "these inspections are possibly an effort to prepare for such a repair.",
+    )
+    assert found
+    for claim in found:
+        assert claim.text.count('"') % 2 == 0, claim.text
+    assert any('"48 hours,"' in c.text for c in found)
 
 
 def test_pronoun_subject_is_made_explicit(nlp: Any) -> None:

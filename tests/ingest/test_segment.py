@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storycheck.ingest.segment import sentence_spans
+from storycheck.ingest.segment import MAX_QUOTE_CHARS, quotation_spans, sentence_spans
 
 
 def sentences(text: str) -> list[str]:
@@ -110,3 +110,115 @@ def test_splitting_one_long_paragraph_is_linear() -> None:
 
     small, large = best(2_000), best(8_000)
     assert large / small < 8, (small, large)
+
+
+# --- quotations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'He promised to end it in "24 hours. Maybe less," aides said. It failed.',
+            ['He promised to end it in "24 hours. Maybe less," aides said.', "It failed."],
+        ),
+        (
+            "He said: “We will do it, believe me. It will end fast.” Few agreed.",
+            ["He said: “We will do it, believe me. It will end fast.”", "Few agreed."],
+        ),
+        (
+            "« Nous gagnerons. Vite », a-t-il dit. Puis il est parti.",
+            ["« Nous gagnerons. Vite », a-t-il dit.", "Puis il est parti."],
+        ),
+        (
+            # a quotation that closes at the end of the sentence is fine
+            'The mayor spoke. "We will win." Then she left.',
+            ["The mayor spoke.", '"We will win."', "Then she left."],
+        ),
+        (
+            # a stray closing mark (after a word) opens nothing
+            'It ended at noon," he said. The crowd left. Then it rained.',
+            ['It ended at noon," he said.', "The crowd left.", "Then it rained."],
+        ),
+        (
+            # an unclosed quotation does not swallow the rest of the paragraph
+            'He said "yes. Then it went on. And on. The end.',
+            ['He said "yes.', "Then it went on.", "And on.", "The end."],
+        ),
+        (
+            # a line break ends an open quotation
+            'A "first. Line\nTwo. Three" here. Four.',
+            ['A "first.', "Line\nTwo.", 'Three" here.', "Four."],
+        ),
+    ],
+)
+def test_no_boundary_inside_a_quotation(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_a_very_long_quotation_is_split_as_usual() -> None:
+    inner = " ".join(["The council voted on the budget again."] * 20)
+    text = f'She read: "{inner}" Then she left.'
+    assert len(inner) > MAX_QUOTE_CHARS
+    assert len(sentences(text)) == 21
+
+
+def test_quotation_spans() -> None:
+    text = 'A "b." C “d” e «f» g" h "i\nj" k'
+    assert [text[a : b + 1] for a, b in quotation_spans(text)] == ['"b."', "“d”", "«f»"]
+
+
+_WORDS = ["the", "Mayor", "said", "budget", "Lee", "It", "rose", "U.S.", "Dr.", "3.5", "five"]
+_ENDS = [".", "!", "?", "...", ",", ""]
+
+
+@st.composite
+def quoted_text(draw: st.DrawFn) -> tuple[str, int]:
+    """Paragraphs of words and punctuation with balanced straight, curly and « » quotes
+    (some spanning several sentences); also the longest quotation's length."""
+    paragraphs = []
+    longest = 0
+    for _ in range(draw(st.integers(1, 3))):
+        pieces: list[str] = []
+        for _ in range(draw(st.integers(1, 12))):
+            words = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6)))
+            kind = draw(st.sampled_from(["plain", "plain", '"', "“", "«"]))
+            if kind == "plain":
+                pieces.append(words + draw(st.sampled_from(_ENDS)))
+                continue
+            inner = " ".join(
+                w.capitalize() + draw(st.sampled_from(_ENDS))
+                for w in draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4))
+            )
+            close = {'"': '"', "“": "”", "«": "»"}[kind]
+            quote = f"{kind}{inner}{draw(st.sampled_from(_ENDS))}{close}"
+            longest = max(longest, len(quote))
+            pieces.append(words + " " + quote + draw(st.sampled_from([",", ".", "", " he said."])))
+        paragraphs.append(" ".join(pieces))
+    return "\n".join(paragraphs), longest
+
+
+@given(quoted_text())
+def test_balanced_quotes_are_never_cut(case: tuple[str, int]) -> None:
+    text, longest = case
+    assert longest <= MAX_QUOTE_CHARS
+    for start, end in sentence_spans(text):
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+        for line in piece.split("\n"):  # a quotation never crosses a line break here
+            assert line.count('"') % 2 == 0, piece
+            assert line.count("“") == line.count("”"), piece
+            assert line.count("«") == line.count("»"), piece
+
+
+@given(st.text(alphabet=st.sampled_from('ab .!?"“”«»\n A'), max_size=300))
+def test_spans_slice_back_exactly_with_quotes(text: str) -> None:
+    spans = sentence_spans(text)
+    last = 0
+    for start, end in spans:
+        assert last <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+        last = end
+    covered = "".join(text[s:e] for s, e in spans)
+    assert "".join(covered.split()) == "".join(text.split())

@@ -45,7 +45,7 @@ def test_disabled_senter_can_be_asked_for(parser: Parser) -> None:
 
     assert isinstance(parser, SpacyParser)
     (doc,) = parser.parse(["It rained. The match was cancelled."], components=("senter",))
-    assert [s.text for s in doc.sents] == ["It rained.", "The match was cancelled."]
+    assert [s.text.strip() for s in doc.sents] == ["It rained.", "The match was cancelled."]
 
 
 def test_view_and_batches(parser: Parser) -> None:
@@ -81,3 +81,17 @@ def test_spacy_model_by_path() -> None:
     model = get_parser(f"spacy:{sm_model_dir()}")
     (doc,) = model.parse([TEXT], components=("ner",))
     assert doc.ents
+
+
+def test_no_sentence_starts_inside_a_quotation(parser: Parser) -> None:
+    text = (
+        "Aides met on Monday. He said: “We will get this done, believe me. The war will "
+        "end fast.” Few experts agreed.\nA new line starts a sentence."
+    )
+    (doc,) = parser.parse([text], components=("parser",))
+    assert [s.text.strip() for s in doc.sents] == [
+        "Aides met on Monday.",
+        "He said: “We will get this done, believe me. The war will end fast.”",
+        "Few experts agreed.",
+        "A new line starts a sentence.",
+    ]

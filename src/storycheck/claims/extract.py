@@ -117,7 +117,24 @@ def _clauses(sent: Any) -> list[list[Any]]:
     # drop the joining "and"/"but" and trailing commas from the main clause
     while main and (main[-1].dep_ in ("cc", "punct") and main[-1].text not in (".", "!", "?")):
         main.pop()
-    return [main, *clauses]
+    parts = [main, *clauses]
+    if _quotes_balanced(sent.text) and not all(_quotes_balanced(_text(p)) for p in parts):
+        return [list(sent)]  # a split would cut a quotation: 'in "24 hours," and …'
+    return parts
+
+
+def _text(tokens: Sequence[Any]) -> str:
+    if not tokens:
+        return ""
+    return str(tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+
+
+def _quotes_balanced(text: str) -> bool:
+    return (
+        text.count('"') % 2 == 0
+        and text.count("“") == text.count("”")
+        and text.count("«") == text.count("»")
+    )
 
 
 def _trim(tokens: list[Any]) -> list[Any]:

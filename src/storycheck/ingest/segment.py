@@ -5,8 +5,13 @@ boundary is terminal punctuation (``.``, ``!``, ``?``, ``…``), optionally foll
 closing quotes or brackets, then whitespace, then something that can start a sentence.
 A boundary is rejected after title abbreviations ("Dr.", "Sen."), initials ("George W.
 Bush"), and after multi-period abbreviations ("U.S.", "a.m.") unless the next word is a
-typical sentence opener. ``pysbd`` is available as an alternative backend; the test
-suite measures how often the two agree.
+typical sentence opener. A boundary is also rejected inside a quotation (straight ``"``,
+curly “ ”, guillemets « »): ``He promised to end it in "24 hours. Maybe less," aides
+said.`` is one sentence. Only a quotation that closes within the same line and within
+:data:`MAX_QUOTE_CHARS` counts — an unclosed or very long one (a stray mark, a speech of
+several paragraphs' worth) must not swallow the rest of the article, so inside it the
+ordinary rules apply. ``pysbd`` is available as an alternative backend; the test suite
+measures how often the two agree.
 
 Every function returns ``(start, end)`` spans into the string it was given, so
 ``text[start:end]`` is the sentence, stripped of surrounding whitespace.
@@ -15,6 +20,7 @@ Every function returns ``(start, end)`` spans into the string it was given, so
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Literal
@@ -175,9 +181,9 @@ _OPENERS = frozenset(
 
 _BOUNDARY = re.compile(
     r"""(?P<punct>[.!?…]+|\.\.\.)          # terminal punctuation
-        (?P<close>["”’')\]]*)               # closing quotes / brackets
+        (?P<close>["”’'»)\]]*)              # closing quotes / brackets
         (?P<space>\s+)                      # whitespace
-        (?=(?P<next>["“‘'(\[]?[A-Z0-9À-ÖØ-Þ]))  # something that can start a sentence
+        (?=(?P<next>["“‘'«(\[]?[A-Z0-9À-ÖØ-Þ]))  # something that can start a sentence
     """,
     re.VERBOSE,
 )
@@ -213,11 +219,59 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+#: A quotation longer than this (from its opening to its closing mark) does not hold
+#: sentences together: boundaries inside it are found as if it were not quoted.
+MAX_QUOTE_CHARS = 400
+_QUOTE_MARK = re.compile(r"[\"“”«»\n]")
+_OPENING = {"“": "”", "«": "»"}
+# before an opening straight quote: start of text, space, bracket, dash, colon etc.
+_OPENS_AFTER = frozenset("([{—–-/:;")
+
+
+def _straight_opens(text: str, i: int) -> bool:
+    """Whether the straight quote at ``i`` (with no quotation open) opens one: something
+    follows it and it does not sit right after a word (``hours," and`` only closes)."""
+    if i + 1 >= len(text) or text[i + 1].isspace():
+        return False
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in _OPENS_AFTER
+
+
+def quotation_spans(text: str, max_chars: int = MAX_QUOTE_CHARS) -> list[tuple[int, int]]:
+    """``(open, close)`` positions of the quotation marks of every quotation in ``text``
+    that closes on the same line and at most ``max_chars`` after it opens; ordered and
+    not overlapping (nested quotations are inside the outer one's span).
+
+    A line break ends any open quotation unclosed; a stray closing mark is ignored; an
+    opening curly mark inside an open curly quotation starts it afresh (the first one was
+    never closed)."""
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    closer = ""
+    for match in _QUOTE_MARK.finditer(text):
+        mark, i = match.group(), match.start()
+        if mark == "\n":
+            opened = -1
+        elif opened >= 0 and mark == closer:
+            if i - opened <= max_chars:
+                spans.append((opened, i))
+            opened = -1
+        elif mark in _OPENING and (opened < 0 or closer != '"'):
+            opened, closer = i, _OPENING[mark]
+        elif mark == '"' and opened < 0 and _straight_opens(text, i):
+            opened, closer = i, '"'
+    return spans
+
+
 def _rule_spans(text: str) -> Iterator[tuple[int, int]]:
     start = 0
+    quoted = quotation_spans(text)
+    opens = [a for a, _ in quoted]
     for match in _BOUNDARY.finditer(text):
+        end = match.start("space")
+        k = bisect_right(opens, end - 1) - 1
+        if k >= 0 and end <= quoted[k][1]:
+            continue  # the sentence would end inside a quotation
         if _is_boundary(text, match):
-            end = match.start("space")
             yield start, end
             start = match.end("space")
     yield start, len(text)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storycheck.ingest.segment import quotation_spans
 from storycheck.models._deps import PIP_SPACY, ModelUnavailableError, package_dir, require
 
 if TYPE_CHECKING:
@@ -148,14 +149,23 @@ class SpacyParser:
 
 
 def _line_starts(doc: Any) -> Any:
-    """Start a sentence after every line break, before the parser runs (which keeps
-    preset boundaries): a headline, a list item or a paragraph is never part of the
-    next line's sentence, so no dependency arc crosses it."""
+    """Preset sentence boundaries before the parser runs (which keeps them): a sentence
+    starts after every line break — a headline, a list item or a paragraph is never part
+    of the next line's sentence, so no dependency arc crosses it — and none starts inside
+    a quotation (the ingest segmenter's rule: ``"24 hours. Maybe less," aides said`` is
+    one sentence, so the parse agrees with the article's sentences)."""
+    quoted = quotation_spans(doc.text)
+    k = 0
     for token in doc[1:]:
         previous = doc[token.i - 1]
         broken = "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
         if broken and not token.is_space:
             token.is_sent_start = True
+            continue
+        while k < len(quoted) and quoted[k][1] < token.idx:
+            k += 1
+        if k < len(quoted) and quoted[k][0] < token.idx:
+            token.is_sent_start = False
     return doc
 
 
