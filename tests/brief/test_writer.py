@@ -166,3 +166,4 @@ def test_the_lead_never_comes_from_background_or_commentary() -> None:
     assert said("Mara Ortiz blamed the owners, the union said.")
     assert said("According to police, two people were hurt.")
     assert not said("The House voted 220-210 to pass the bill.")
+    assert not said("Households were asked to keep their windows closed.")

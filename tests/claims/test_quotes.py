@@ -60,6 +60,15 @@ def test_reported_speech(nlp: Any) -> None:
     assert [(q.speaker, q.direct) for q in found] == [("Odile Farrant", False)]
 
 
+def test_a_body_named_with_and_is_named_whole(nlp: Any) -> None:
+    # the recogniser may cut the name at "and" ("Rescue Service"); the speaker is the body
+    found = quotes(
+        nlp,
+        "Later in the day Larrow Valley Fire and Rescue Service said the flames were out.",
+    )
+    assert [q.speaker for q in found] == ["Larrow Valley Fire and Rescue Service"]
+
+
 def test_abstract_subjects_are_not_speakers(nlp: Any) -> None:
     assert quotes(nlp, "This decision signals a shift in how the city treats its harbour.") == []
 

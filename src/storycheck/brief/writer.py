@@ -739,8 +739,11 @@ class BriefWriter:
         named = {
             e.name.casefold() for e in check.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
         }
+        behind_dispute = disputed_sentences(check)
         for members in claim_groups(check.claims, allowed):
-            if disputed.intersection(m.id for m in members):
+            if disputed.intersection(m.id for m in members) or any(
+                (m.article_id, m.sentence_index) in behind_dispute for m in members
+            ):
                 continue  # its attribution or content is disputed: see Disputed
             if not any(m.kind is ClaimKind.QUOTE or said(m.text) for m in members):
                 continue  # a fact or an analysis that names someone is not a statement
@@ -817,9 +820,13 @@ _SAID = re.compile(
 )
 
 
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
 def said(text: str) -> bool:
-    """True when a sentence reports something said (a verb of saying, "according to")."""
-    return _SAID.search(text) is not None
+    """True when a sentence reports something said (a verb of saying, "according to");
+    a passive ("residents were asked to stay in") is not a statement."""
+    return any(_PASSIVE.search(text[: m.start()]) is None for m in _SAID.finditer(text))
 
 
 def speaker_label(speaker: str, check: StoryCheck) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from storycheck.claims.entities import PersonIndex, is_role_word
+from storycheck.claims.entities import ROLE_NOUNS, PersonIndex, is_role_word
 from storycheck.model import Entity, Quote
 
 SPEECH_VERBS = frozenset(
@@ -109,9 +109,27 @@ def _entity_name(token: Any, ctx: _Context) -> str | None:
         return None
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end:
-            raw = re.sub(r"[’']s$", "", ent.text).strip()
+            start = _name_start(token, ent.start)
+            raw = re.sub(r"[’']s$", "", token.doc[start : ent.end].text).strip()
             return ctx.names.get(raw, raw)
     return None
+
+
+def _name_start(token: Any, start: int) -> int:
+    """Where a name really starts when the recogniser cut it at a conjunction: proper
+    nouns of the token's own phrase, joined by "and", "of" or "&", to the left of
+    ``start`` ("[Larrow Valley Fire and] Rescue Service")."""
+    phrase = {t.i for t in token.subtree}
+    doc = token.doc
+    i, joined = start - 1, False
+    while i >= 0 and i in phrase:
+        word = doc[i]
+        joins = word.lower_ in ("and", "of", "&") and i - 1 in phrase and doc[i - 1].pos_ == "PROPN"
+        if (word.pos_ != "PROPN" or word.lower_ in ROLE_NOUNS) and not joins:
+            break
+        joined = joined or joins
+        i -= 1
+    return i + 1 if joined else start
 
 
 def _subject(verb: Any) -> Any | None:
@@ -171,7 +189,10 @@ def _np_speaker(subject: Any, ctx: _Context, char: int) -> _Speaker:
             for t in subject.subtree
             if t.i == subject.i or (t.dep_ == "compound" and t.pos_ == "PROPN")
         ]
-        raw = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+        first = min(t.i for t in words)
+        raw = subject.doc[_name_start(subject, first) : subject.i + 1].text
+        if _name_start(subject, first) == first:
+            raw = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
         return _Speaker(ctx.names.get(raw, raw))
     return _Speaker(None)  # an abstract subject ("this juxtaposition") is nobody
 

@@ -80,7 +80,9 @@ def shares_figure(sentence: str, passage: str) -> bool:
     return bool(mine & content_words(passage))
 
 
-_CAPITALISED = re.compile(r"(?<![.!?:;]\s)(?<!^)(?<![“\"'‘(])\b([A-Z][A-Za-z’'-]+|[A-Z]{2,})")
+_CAPITALISED = re.compile(
+    r"(?<![.!?:;]\s)(?<!^)(?<![“\"'‘(])\b[A-Z][A-Za-z’'.-]*(?:\s+(?:of\s+|and\s+)?[A-Z][A-Za-z’'.-]*)*"
+)
 # capitalised words that are not names of anyone or anything in particular
 _NOT_NAMES = frozenset(
     """i monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -88,24 +90,44 @@ _NOT_NAMES = frozenset(
 )
 
 
-def specifics(sentence: str) -> set[str]:
-    """The names and figures a sentence asserts, as :func:`content_words` stems: its
-    capitalised words after the first word (proper names, "NATO") and its figures."""
-    out = {w for w in content_words(sentence) if w[0].isdigit()}
+def specifics(sentence: str) -> list[set[str]]:
+    """The names and figures a sentence asserts: each figure, and each run of capitalised
+    words after the first word ("NATO", "Larrow Valley Fire and Rescue Service") as the
+    :func:`content_words` stems of the run's last word and of its initials."""
+    out = [{w} for w in content_words(sentence) if w[0].isdigit()]
     for match in _CAPITALISED.finditer(sentence):
-        word = match.group(1)
-        if word.lower() in _NOT_NAMES or word.lower() in _STOP:
+        words = [w for w in re.split(r"\s+", match.group(0)) if w not in ("of", "and")]
+        words = [w for w in words if w.lower().strip(".") not in _NOT_NAMES]
+        if not words or all(w.lower() in _STOP for w in words):
             continue
-        out |= content_words(word)
+        last = content_words(words[-1])
+        initials = "".join(w[0] for w in words if w[:1].isupper())
+        options = set(last)
+        if len(words) > 1:
+            options.add(initials.lower())
+        if options:
+            out.append(options)
     return out
+
+
+def _initials(text: str) -> set[str]:
+    """Acronyms in a text, dots dropped ("U.S." → "us")."""
+    return {
+        m.replace(".", "").lower() for m in re.findall(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b", text)
+    }
 
 
 def specifics_found(sentence: str, source: str) -> bool:
     """Does the source mention every name and figure of the sentence (see
     :func:`specifics`)? A citation whose article never names NATO cannot support a
-    sentence about NATO, however topical the model finds the passage."""
+    sentence about NATO, however topical the model finds the passage. A name counts as
+    mentioned by its last word ("Trump" for "Donald Trump") or its initials ("U.S." for
+    "United States")."""
     wanted = specifics(sentence)
-    return not wanted or wanted <= content_words(source)
+    if not wanted:
+        return True
+    have = content_words(source) | _initials(source)
+    return all(options & have for options in wanted)
 
 
 def common_ground(sentence: str, passage: str, need: float) -> bool:
