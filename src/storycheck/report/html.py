@@ -67,7 +67,7 @@ font-size:.75rem;border-radius:10px;padding:0 8px;margin-left:6px;border:1px sol
 white-space:nowrap}
 .corroborated,.supports{color:var(--ok)}.contradicted,.disputed,.contradicts{color:var(--bad)}
 .mixed{color:var(--mixed)}.single_source{color:var(--single)}.unverified_quote{color:var(--quote)}
-.update{color:var(--warn)}
+.badge.update{color:var(--warn)}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border-bottom:1px solid var(--line);text-align:left;padding:5px 6px;vertical-align:top}
 th{background:var(--panel)}
@@ -265,7 +265,12 @@ _SUMMARY_QUOTES = 8
 def _summary_html(st: _Story) -> str:
     parts: list[str] = []
     found = disputes(st.story)
-    parts.append(f"<h4>Disputes ({len(found)})</h4>")
+    rising = sum(1 for d in found if d.status == "update")
+    parts.append(
+        f"<h4>Disputes ({len(found) - rising})"
+        + (f" and {plural(rising, 'figure')} that rose between reports" if rising else "")
+        + "</h4>"
+    )
     if not found:
         parts.append(
             '<p class="muted">The sources do not contradict each other on any point found.</p>'

@@ -78,7 +78,9 @@ class _Names:
 def _summary(story: Mapping[str, Any], articles: Mapping[str, Any], names: _Names) -> list[str]:
     lines = ["## Editor’s summary", ""]
     found = disputes(story)
-    lines += [f"### Disputes ({len(found)})", ""]
+    rising = sum(1 for d in found if d.status == "update")
+    also = f" and {plural(rising, 'figure')} that rose between reports" if rising else ""
+    lines += [f"### Disputes ({len(found) - rising}){also}", ""]
     if not found:
         lines += ["_The sources do not contradict each other on any point found._", ""]
     for d in found:
