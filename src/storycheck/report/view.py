@@ -42,9 +42,21 @@ def shorten(text: str, limit: int) -> str:
 def quoted(text: str) -> str:
     """``text`` in typographic quotes unless it already carries its own quotation marks."""
     clean = text.strip()
-    if any(ch in clean for ch in QUOTE_MARKS):
+    if any(ch in clean for ch in '“”"„«»') or clean.startswith(("‘", "'")):
         return clean
     return f"“{clean}”"
+
+
+def short_quote(text: str, limit: int) -> str:
+    """A quote (or a sentence carrying one) in at most about ``limit`` characters: cut at
+    a word boundary, in quotation marks exactly once, and a quotation mark the cut left
+    open is closed after the "…"."""
+    out = quoted(shorten(text, limit))
+    if out.count("“") > out.count("”"):
+        out += "”"
+    elif out.count('"') % 2:
+        out += '"'
+    return out
 
 
 def _stem(source: str) -> str:
@@ -128,6 +140,18 @@ def full_name(article: Mapping[str, Any]) -> str:
         return title
     text = str(article.get("text") or "").strip()
     return _lede(text, 20) if text else article_name(article)
+
+
+def article_record(article: Any) -> dict[str, Any]:
+    """An :class:`~storycheck.model.Article` as the report/1 fields the names use."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "outlet": article.display_outlet,
+        "outlets": list(article.outlets),
+        "title": article.title,
+        "text": article.text,
+    }
 
 
 def story_sources(
