@@ -265,6 +265,10 @@ def test_quoted_never_doubles_quotation_marks() -> None:
     assert quoted("We will sign") == "“We will sign”"
     assert quoted("“We will sign,” he said.") == "“We will sign,” he said."
     assert quoted('He called it "theatre".') == 'He called it "theatre".'
+    assert quoted("I do,” he said.") == "“I do,” he said."
+    assert quoted('end the war in "24 hours.') == 'end the war in "24 hours."'
+    assert quoted('I do," he said.') == '"I do," he said.'
+    assert quoted("We won’t sign") == "“We won’t sign”"  # an apostrophe is not a quote
 
 
 def test_model_names_for_people() -> None:

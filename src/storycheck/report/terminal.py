@@ -13,6 +13,7 @@ from storycheck.model import Brief, ClaimStatus, StoryCheck
 from storycheck.report.facts import STATUS_LABEL
 from storycheck.report.view import (
     article_record,
+    balance_quotes,
     full_name,
     short_quote,
     shorten,
@@ -68,7 +69,8 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
                 console.print(Text(f"  {s.group}", style="bold"))
                 last = s.group
             one = " (one source)" if s.sources <= 1 else ""
-            console.print(f"    – {shorten(s.text, 220)} {cite(s.citations)}{one}", markup=False)
+            line = balance_quotes(shorten(s.text, 220))
+            console.print(f"    – {line} {cite(s.citations)}{one}", markup=False)
     if brief.dropped:
         console.print(
             Text(

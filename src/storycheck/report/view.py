@@ -39,24 +39,39 @@ def shorten(text: str, limit: int) -> str:
     return head.rstrip(" ,;:–—-(“\"'‘") + ELLIPSIS
 
 
+def balance_quotes(text: str) -> str:
+    """``text`` with its double quotation marks paired: a claim cut from a sentence can
+    start inside a quote (``…he failed,” said X``) or end inside one (``in "24 hours.``);
+    the missing mark is added at the start or the end, never doubled."""
+    out = text
+    opens, closes = out.count("“"), out.count("”")
+    if closes > opens:
+        out = "“" * (closes - opens) + out
+    elif opens > closes:
+        out += "”" * (opens - closes)
+    if out.count('"') % 2:
+        i = out.index('"')
+        closing = (
+            i > 0 and not out[i - 1].isspace() and (i + 1 == len(out) or not out[i + 1].isalnum())
+        )
+        out = f'"{out}' if closing else f'{out}"'
+    return out
+
+
 def quoted(text: str) -> str:
-    """``text`` in typographic quotes unless it already carries its own quotation marks."""
+    """``text`` in typographic quotes unless it already carries its own quotation marks
+    (then those are paired, see :func:`balance_quotes`): never doubled."""
     clean = text.strip()
     if any(ch in clean for ch in '“”"„«»') or clean.startswith(("‘", "'")):
-        return clean
+        return balance_quotes(clean)
     return f"“{clean}”"
 
 
 def short_quote(text: str, limit: int) -> str:
     """A quote (or a sentence carrying one) in at most about ``limit`` characters: cut at
-    a word boundary, in quotation marks exactly once, and a quotation mark the cut left
-    open is closed after the "…"."""
-    out = quoted(shorten(text, limit))
-    if out.count("“") > out.count("”"):
-        out += "”"
-    elif out.count('"') % 2:
-        out += '"'
-    return out
+    a word boundary, in quotation marks exactly once; a quotation mark the cut left open
+    is closed after the "…"."""
+    return quoted(shorten(text, limit))
 
 
 def _stem(source: str) -> str:
