@@ -296,3 +296,17 @@ def test_unverified_falls_back_to_claims_without_a_brief() -> None:
     story.pop("brief")
     items = unverified(story)
     assert [i.status for i in items] == ["unverified_quote"]
+
+
+def test_index_page_links_reports_and_escapes_titles() -> None:
+    from storycheck.report.index import IndexEntry, entry_from_report, render_index
+
+    entry = entry_from_report(report(), "stories/s1.html")
+    assert entry.title == LONG_TITLE + "." and entry.articles == 3
+    assert (entry.first, entry.last, entry.disputes) == ("2025-10-14", "2025-10-15", 1)
+    evil = IndexEntry("<b>x</b>", 2, None, None, None, "javascript:alert(1)")
+    page = render_index([entry, evil])
+    assert f'<a href="stories/s1.html">{LONG_TITLE}.</a>' in page
+    assert "2025-10-14 – 2025-10-15" in page
+    assert "javascript:" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "not checked" in page and "<script" not in page
