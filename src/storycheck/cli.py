@@ -808,7 +808,11 @@ def list_stories(
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Input files, directories or globs.")],
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Directory for stories.json and per-story reports.")
+        Path,
+        typer.Option(
+            "--out",
+            help="Directory for stories.json, index.html and per-story reports (JSON + HTML).",
+        ),
     ],
     engine: Annotated[
         str, typer.Option("--engine", help="local (process pool) or ray (Ray Data).")
@@ -849,14 +853,20 @@ def batch(
                 "stories": len(result.stories),
                 "articles": result.articles,
                 "out": str(out_dir),
+                "index": str(out_dir / "index.html"),
                 "reports": [str(p) for p in result.reports],
+                "html": [str(p.with_suffix(".html")) for p in result.reports],
             }
         )
     else:
         out.note(
             f"{plural(len(result.stories), 'story')} from {plural(result.articles, 'article')}; "
-            f"wrote {out_dir / 'stories.json'}"
-            + (f" and {plural(len(result.reports), 'story report')}" if result.reports else "")
+            f"wrote {out_dir / 'stories.json'}, {out_dir / 'index.html'}"
+            + (
+                f" and {plural(len(result.reports), 'story report')} (JSON and HTML)"
+                if result.reports
+                else ""
+            )
         )
     if not result.articles:
         out.err.print("storycheck: no usable articles were read", markup=False)

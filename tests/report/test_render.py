@@ -210,7 +210,7 @@ def test_html_is_self_contained_and_escapes_article_text() -> None:
     assert not re.search(r'(?:src|href)="https?://', page)  # no CDN, nothing fetched
     assert "<link" not in page and "@import" not in page
     assert page.count("<script>") == 1  # only our own inline script
-    assert 'class="chart matrix"' in page and 'class="chart bars"' in page
+    assert '<table class="matrix">' in page and 'class="chart bars"' in page
     assert 'class="chart timeline"' in page
     assert 'class="cite"' in page and 'data-evidence="evidence of a1"' in page
     assert "Conflicting figures" in page and "15 people" in page

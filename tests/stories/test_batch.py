@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -33,6 +36,68 @@ def test_local_engine_groups_and_checks(tmp_path: Path) -> None:
     assert in_topics == sorted(s.id for s in result.stories)
     report = json.loads(result.reports[0].read_text(encoding="utf-8"))
     assert report["stories"][0]["id"] in {s.id for s in result.stories}
+    assert "brief" in report["stories"][0]  # the brief is written in batch runs too
+    assert all("text" not in a for a in report["articles"])  # the JSON stays lean
+    _check_html_and_index(tmp_path, result.stories, result.reports)
+
+
+class _Links(HTMLParser):
+    """The links and table rows of the index page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.rows: list[list[str]] = []
+        self._href: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self.links.append((self._href, data))
+            self._href = None
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _check_html_and_index(out: Path, stories: list[Any], reports: list[Path]) -> None:
+    """One self-contained HTML report per checked story, and an index linking each."""
+    index = out / "index.html"
+    assert index.is_file()
+    page = index.read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(page)
+    hrefs = {href for href, _ in parser.links}
+    assert hrefs == {f"stories/{s.id}.html" for s in stories}
+    for href, title in parser.links:
+        target = out / href
+        assert target.is_file(), href
+        html = target.read_text(encoding="utf-8")
+        assert html.startswith("<!doctype html>") and "<h1>" in html
+        assert not re.search(r'src="https?://', html) and "<link" not in html  # self-contained
+        sid = Path(href).stem
+        report = json.loads((out / "stories" / f"{sid}.json").read_text(encoding="utf-8"))
+        story = report["stories"][0]
+        assert f'id="story-{story["id"]}"' in html
+        row = next(r for r in parser.rows if r and r[0] == title)
+        assert row[1] == str(len(story["article_ids"]))  # article count
+        # disputes: the conflicts, not figures that only rose between reports
+        disputes = [c for c in story["conflicts"] if c["status"] != "update"]
+        assert row[3] == str(len(disputes))
+        assert row[2]  # a date range or "undated"
+    assert {p.with_suffix(".html") for p in reports} == {out / h for h in hrefs}
 
 
 def test_ray_engine_matches_local(tmp_path: Path) -> None:
@@ -65,5 +130,8 @@ def test_batch_cli(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["stories"] == 3
+    # without the cross-check the index still lists every story, unlinked
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count("<tr><td>") == 3 and "not checked" in index and "<a href" not in index
     bad = CliRunner().invoke(app, ["batch", str(CORPUS), "--out", str(tmp_path), "--engine", "x"])
     assert bad.exit_code == 2

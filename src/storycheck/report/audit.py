@@ -14,7 +14,11 @@ from storycheck.report.jsonreport import article_summary
 from storycheck.words import plural
 
 AUDIT_SCHEMA_ID = "storycheck.audit/1"
-_STYLE = {"supported": "corroborated", "contradicted": "contradicted", "not_found": "mixed"}
+_STYLE = {
+    "supported": "corroborated",
+    "contradicted": "contradicted",
+    "not_found": "unverified_quote",  # amber: unverified, not contradicted
+}
 _LABEL = {"supported": "supported", "contradicted": "contradicted", "not_found": "not found"}
 
 
@@ -108,8 +112,9 @@ def audit_html(doc: Mapping[str, Any]) -> str:
         f"<header><h1>Audit: {escape(title)}</h1><p>{plural(s['sentences'], 'sentence')}: "
         f'<span class="corroborated">{s["supported"]} supported</span> · '
         f'<span class="contradicted">{s["contradicted"]} contradicted</span> · '
-        f'<span class="mixed">{s["not_found"]} not found</span> in {len(doc["sources"])} '
-        "sources</p></header><main><table><thead><tr><th scope=col>Sentence</th>"
+        f'<span class="unverified_quote">{s["not_found"]} not found</span> in '
+        f"{len(doc['sources'])} sources</p></header>"
+        "<main><table><thead><tr><th scope=col>Sentence</th>"
         "<th scope=col>Verdict</th><th scope=col>Evidence</th></tr></thead><tbody>"
         + "".join(rows)
         + f"</tbody></table><h2>Sources</h2><ol>{sources}</ol></main></body></html>"

@@ -1,9 +1,15 @@
 """The report as one self-contained HTML file: inline CSS, inline SVG charts, a little
 vanilla JavaScript, no network access. Built from the ``storycheck.report/1`` dict (with
-briefs and article texts), so the CLI and the web UI render exactly the same page.
+briefs and article texts), so the CLI, ``batch`` and the web UI render exactly the same page.
+
+Layout, top to bottom: the editor's summary (disputes with every outlet on each side,
+unverified quotes, the least consistent articles), the brief, the fact table and the
+claim matrix, the timeline, who said what, the scorecard, the sources and their texts,
+and last the long single-source list (collapsed, ranked, filterable). A small "how this
+was made" footer names the models.
 
 Every string from an article is escaped; the script only reads ``data-`` attributes and
-writes with ``textContent``.
+the page's own text and writes with ``textContent`` or ``hidden``.
 """
 
 from __future__ import annotations
@@ -18,44 +24,87 @@ from storycheck.report.facts import STATUS_LABEL as FACT_STATUS
 from storycheck.report.facts import counts as fact_counts
 from storycheck.report.facts import rows as fact_rows
 from storycheck.report.links import http_url
-from storycheck.report.svg import bar_chart, matrix, timeline
+from storycheck.report.svg import bar_chart, timeline
+from storycheck.report.view import (
+    disputes,
+    full_name,
+    least_consistent,
+    model_lines,
+    quoted,
+    score_colour,
+    score_note,
+    scores,
+    shorten,
+    source_articles,
+    source_labels,
+    story_sources,
+    story_title,
+    unverified,
+    unverified_quotes,
+)
 from storycheck.words import plural
 
 CSS = """
 :root{--ink:#1b1f23;--muted:#57606a;--line:#d0d7de;--bg:#fff;--panel:#f6f8fa;
---ok:#2e7d32;--bad:#c62828;--warn:#8a5a00;--info:#1f4e79;--quote:#6a1b9a}
+--ok:#2e7d32;--bad:#c62828;--warn:#8a5a00;--info:#1f4e79;--quote:#8a5a00;--mixed:#6a1b9a;
+--single:#57606a}
 *{box-sizing:border-box}body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;
-color:var(--ink);background:var(--bg);margin:0 auto;max-width:1100px;padding:0 20px 80px}
-header{border-bottom:1px solid var(--line);padding:16px 0 8px}h1{font-size:1.5rem;margin:0}
-h2{font-size:1.35rem;margin:2rem 0 .4rem}h3{font-size:1.1rem;margin:1.6rem 0 .4rem;
-border-bottom:1px solid var(--line);padding-bottom:4px}.muted{color:var(--muted)}
-nav.toc a{margin-right:12px}a{color:#0b5cad}a:focus,button:focus{outline:3px solid #ffbf47;
-outline-offset:1px}.cite{font:inherit;font-size:.8em;vertical-align:super;border:0;
+color:var(--ink);background:var(--bg);margin:0 auto;max-width:1100px;padding:0 16px 80px;
+overflow-wrap:break-word}
+header{border-bottom:1px solid var(--line);padding:16px 0 8px}h1{font-size:1.5rem;margin:0;
+line-height:1.3}.kicker{margin:0 0 4px;font-size:.8rem;text-transform:uppercase;
+letter-spacing:.06em;color:var(--muted)}
+h2{font-size:1.35rem;margin:2rem 0 .4rem}h3{font-size:1.15rem;margin:1.8rem 0 .4rem;
+border-bottom:1px solid var(--line);padding-bottom:4px}h4{font-size:1rem;margin:1.1rem 0 .3rem}
+.muted{color:var(--muted)}code{overflow-wrap:anywhere}
+@media (max-width:600px){h1{font-size:1.25rem}body{font-size:15px}}
+nav.toc{display:flex;flex-wrap:wrap;gap:4px 14px}a{color:#0b5cad}
+a:focus,button:focus,input:focus,summary:focus{outline:3px solid #ffbf47;outline-offset:1px}
+.cite{font:inherit;font-size:.8em;vertical-align:super;border:0;
 background:none;color:#0b5cad;cursor:pointer;padding:0 1px}.cite:hover{text-decoration:underline}
 .lead{font-size:1.05rem}ul.facts li,ul.plain li{margin:.25rem 0}.badge{display:inline-block;
-font-size:.75rem;border-radius:10px;padding:0 8px;margin-left:6px;border:1px solid currentColor}
-.corroborated{color:var(--ok)}.contradicted,.disputed{color:var(--bad)}.mixed{color:var(--warn)}
-.single_source{color:var(--info)}.unverified_quote{color:var(--quote)}
+font-size:.75rem;border-radius:10px;padding:0 8px;margin-left:6px;border:1px solid currentColor;
+white-space:nowrap}
+.corroborated,.supports{color:var(--ok)}.contradicted,.disputed,.contradicts{color:var(--bad)}
+.mixed{color:var(--mixed)}.single_source{color:var(--single)}.unverified_quote{color:var(--quote)}
+.badge.update{color:var(--warn)}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border-bottom:1px solid var(--line);text-align:left;padding:5px 6px;vertical-align:top}
 th{background:var(--panel)}
+.summary{background:var(--panel);border:1px solid var(--line);border-radius:8px;
+padding:2px 16px 12px;margin-top:16px}.summary h3{margin-top:1rem}
 .dispute{border-left:4px solid var(--bad);padding:4px 12px;margin:10px 0;background:#fff5f5}
-.side{margin:4px 0}.side b{margin-right:6px}.chart{max-width:100%;height:auto}
+.dispute.update{border-left-color:#d4a017;background:#fffbea}
+.dispute ul{margin:4px 0;padding-left:18px}.dispute li{margin:3px 0}
+.who{white-space:normal}.who+.who:before{content:", "}
+ul.quotes li{margin:.35rem 0}.speaker{font-weight:600}
+ol.least li{margin:.3rem 0}.chart{max-width:100%;height:auto}
 details.article{border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:6px 12px}
-details.article summary{cursor:pointer;font-weight:600}
-mark{background:none;border-bottom:3px solid;padding:0 1px}mark.corroborated{border-color:var(--ok);
-background:#e8f5e9}mark.contradicted{border-color:var(--bad);background:#ffebee}mark.mixed{
-border-color:#f9a825;background:#fff8e1}mark.single_source{border-color:#90caf9}
-mark.unverified_quote{border-color:#ce93d8;background:#f3e5f5}
-#evidence{position:fixed;right:16px;bottom:16px;max-width:520px;background:#fff;
-border:2px solid var(--info);border-radius:8px;padding:12px 14px;box-shadow:0 4px 16px #0003}
+details summary{cursor:pointer;font-weight:600}
+mark{background:none;color:inherit;border-bottom:3px solid;padding:0 1px}
+mark.corroborated{border-color:var(--ok);background:#e8f5e9}
+mark.contradicted{border-color:var(--bad);background:#ffebee}
+mark.mixed{border-color:#8e24aa;background:#f3e5f5}
+mark.single_source{border-color:#8c959f;background:#eef1f4}
+mark.unverified_quote{border-color:#d4a017;background:#fff4d6}
+#evidence{position:fixed;right:12px;bottom:12px;left:auto;max-width:min(520px,calc(100vw - 24px));
+background:#fff;border:2px solid var(--info);border-radius:8px;padding:12px 14px;
+box-shadow:0 4px 16px #0003;max-height:70vh;overflow:auto}
 #evidence[hidden]{display:none}#evidence blockquote{margin:6px 0;padding-left:10px;
-border-left:3px solid var(--line)}.legend span{margin-right:14px}
-ol.columns{columns:2;font-size:.85rem}
-.scroll{overflow-x:auto;max-width:100%}.cite.fact{vertical-align:baseline;font-size:.9rem;
-text-align:left}tr.disputed td:first-child{border-left:4px solid var(--bad)}
-tr.update td:first-child{border-left:4px solid #f9a825}tr.agreed td:first-child{
+border-left:3px solid var(--line)}.legend span{margin-right:14px;display:inline-block}
+.scroll{overflow-x:auto;max-width:100%;position:relative}.cite.fact{vertical-align:baseline;font-size:.9rem;
+text-align:left}tr.disputed td:first-of-type{border-left:4px solid var(--bad)}
+tr.update td:first-of-type{border-left:4px solid #d4a017}tr.agreed td:first-of-type{
 border-left:4px solid var(--ok)}td.odd{background:#fff5f5;font-weight:600}
+th.src{min-width:7em;max-width:12em;font-weight:600;font-size:.85rem}
+table.matrix th.claim{font-weight:normal;background:none;min-width:16em;max-width:34em}
+table.matrix td.cell{text-align:center;font-size:1.05rem;min-width:4em}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+ol.single-list li{margin:.35rem 0}.filter-row{display:flex;flex-wrap:wrap;gap:6px 10px;
+align-items:center;margin:8px 0}.filter-row input{font:inherit;padding:4px 8px;
+border:1px solid var(--line);border-radius:6px;min-width:0;width:16em;max-width:100%}
+footer.made{margin-top:3rem;border-top:1px solid var(--line);font-size:.85rem;color:var(--muted)}
+footer.made h2{font-size:1rem;margin:1rem 0 .3rem}footer.made ul{padding-left:18px;margin:0}
 """
 
 _JS = """
@@ -92,6 +141,24 @@ _JS = """
   document.addEventListener('keydown',function(e){
     if(e.key==='Escape'&&!panel.hidden){panel.hidden=true;if(last){last.focus();}}
   });
+  Array.prototype.forEach.call(document.querySelectorAll('input.filter'),function(input){
+    var list=document.getElementById(input.dataset.list);
+    var count=document.getElementById(input.dataset.count);
+    if(!list){return;}
+    var items=list.querySelectorAll('li');
+    function apply(){
+      var words=input.value.toLowerCase().split(/\\s+/).filter(Boolean);
+      var shown=0;
+      Array.prototype.forEach.call(items,function(li){
+        var text=li.textContent.toLowerCase();
+        var ok=words.every(function(w){return text.indexOf(w)>=0;});
+        li.hidden=!ok;if(ok){shown++;}
+      });
+      if(count){count.textContent=shown+' of '+items.length+' shown';}
+    }
+    input.addEventListener('input',apply);
+    apply();
+  });
 })();
 """
 
@@ -101,6 +168,13 @@ _STATUS_LABEL = {
     "mixed": "mixed",
     "single_source": "one source",
     "unverified_quote": "unverified quote",
+}
+
+_MATRIX_STATE = {
+    "states": ("●", "states it"),
+    "supports": ("✓", "supports it"),
+    "contradicts": ("✗", "contradicts it"),
+    "silent": ("", "does not mention it"),
 }
 
 
@@ -115,37 +189,33 @@ class _Story:
         self.story = story
         self.id = str(story["id"])
         self.articles = articles
-        brief = story.get("brief") or {}
-        self.brief = brief
-        sources = brief.get("sources") or [
-            {
-                "number": n,
-                "article_id": a,
-                "outlet": articles.get(a, {}).get("outlet", a),
-                "title": articles.get(a, {}).get("title"),
-                "published": articles.get(a, {}).get("published"),
-                "location": articles.get(a, {}).get("url") or articles.get(a, {}).get("source"),
-                "consistency": articles.get(a, {}).get("consistency"),
-            }
-            for n, a in enumerate(story["article_ids"], start=1)
-        ]
-        self.sources: list[Mapping[str, Any]] = list(sources)
+        self.brief = story.get("brief") or {}
+        self.sources: list[Mapping[str, Any]] = story_sources(story, articles)
         self.number = {str(s["article_id"]): int(s["number"]) for s in self.sources}
-        self.outlet = {str(s["article_id"]): str(s["outlet"]) for s in self.sources}
+        ids = [str(s["article_id"]) for s in self.sources]
+        known = source_articles(self.sources, articles)
+        #: a readable name per article (outlet, else title, else its opening words)
+        self.outlet = source_labels(ids, known)
+        #: the same at full length (outlet and title, or the whole title)
+        self.full = {a: full_name(known[a]) for a in ids}
+        self.title = story_title(story, articles)
 
     def anchor(self, article_id: str) -> str:
         return f"a-{self.id}-{article_id}"
 
+    def name(self, article_id: str) -> str:
+        return self.outlet.get(article_id, article_id)
+
     def cite(self, article_id: str, evidence: str = "", support: float | None = None) -> str:
         n = self.number.get(article_id, 0)
-        outlet = self.outlet.get(article_id, article_id)
+        outlet = self.name(article_id)
         sup = "" if support is None else f"{support:.2f}"
         return (
             f'<button type="button" class="cite" data-source="{n}" data-outlet="{_e(outlet)}" '
             f'data-evidence="{_e(evidence)}" data-support="{sup}" '
             f'data-target="{_e(self.anchor(article_id))}" '
             f'aria-label="source {n}, {_e(outlet)}: show evidence" '
-            f'title="{_e(outlet)}: {_e(evidence[:200])}">[{n}]</button>'
+            f'title="{_e(outlet)}: {_e(shorten(evidence, 200))}">[{n}]</button>'
         )
 
     def cites(self, sentence: Mapping[str, Any]) -> str:
@@ -153,6 +223,11 @@ class _Story:
         evidence = sentence.get("evidence") or [""] * len(ids)
         support = sentence.get("support") or [None] * len(ids)
         return "".join(self.cite(a, e, s) for a, e, s in zip(ids, evidence, support, strict=False))
+
+    def named(self, article_id: str, evidence: str = "") -> str:
+        """An article by its name, with its citation button."""
+        cite = self.cite(article_id, evidence)
+        return f'<span class="who">{_e(self.name(article_id))}{cite}</span>'
 
 
 def _section(brief: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
@@ -170,9 +245,96 @@ def grouped(sentences: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapp
     return list(groups.items())
 
 
-def _badge(status: str) -> str:
-    label = _STATUS_LABEL.get(status, status)
-    return f'<span class="badge {_e(status)}">{_e(label)}</span>' if label else ""
+def _badge(status: str, label: str | None = None) -> str:
+    text = label if label is not None else _STATUS_LABEL.get(status, status)
+    return f'<span class="badge {_e(status)}">{_e(text)}</span>' if text else ""
+
+
+def _speaker(speaker: str, text: str) -> str:
+    """ "Name: " before a quote, unless the quote's sentence already names them."""
+    if not speaker or speaker.lower() in text.lower():
+        return ""
+    return f'<span class="speaker">{_e(speaker)}:</span> '
+
+
+# --- the editor's summary ------------------------------------------------------------
+
+_SUMMARY_QUOTES = 8
+
+
+def _summary_html(st: _Story) -> str:
+    parts: list[str] = []
+    found = disputes(st.story)
+    rising = sum(1 for d in found if d.status == "update")
+    parts.append(
+        f"<h4>Disputes ({len(found) - rising})"
+        + (f" and {plural(rising, 'figure')} that rose between reports" if rising else "")
+        + "</h4>"
+    )
+    if not found:
+        parts.append(
+            '<p class="muted">The sources do not contradict each other on any point found.</p>'
+        )
+    for d in found:
+        update = d.status == "update"
+        label = "rose between reports" if update else d.kind or "dispute"
+        sides = "".join(
+            f"<li><b>{_e(side.value)}</b> — "
+            + "".join(
+                st.named(a, ev) for a, ev in zip(side.article_ids, side.evidence, strict=False)
+            )
+            + f' <span class="muted">({plural(len(side.article_ids), "article")})</span></li>'
+            for side in d.sides
+        )
+        parts.append(
+            f'<div class="dispute{" update" if update else ""}"><strong>{_e(d.title)}</strong>'
+            f"{_badge('update' if update else 'contradicted', label)}<ul>{sides}</ul></div>"
+        )
+    quotes = unverified_quotes(st.story)
+    parts.append(f"<h4>Unverified quotes ({len(quotes)})</h4>")
+    if quotes:
+        parts.append(
+            '<p class="muted">Quotes only one outlet carries: no other source has the same words '
+            'or credits them to the same person.</p><ul class="quotes">'
+        )
+        for q in quotes[:_SUMMARY_QUOTES]:
+            speaker = _speaker(q.speaker, q.text)
+            who = st.named(q.article_id, q.evidence)
+            parts.append(f"<li>{speaker}{_e(quoted(q.text))} — {who}</li>")
+        parts.append("</ul>")
+        if len(quotes) > _SUMMARY_QUOTES:
+            parts.append(
+                f'<p class="muted">… and {len(quotes) - _SUMMARY_QUOTES} more in '
+                f'<a href="#{_e(st.id)}-single">the single-source list</a>.</p>'
+            )
+    else:
+        parts.append('<p class="muted">Every quote is carried by more than one outlet.</p>')
+    worst = least_consistent(st.story, st.articles)
+    parts.append("<h4>Least consistent articles</h4>")
+    if worst:
+        parts.append('<ol class="least">')
+        for s in worst:
+            tone = (
+                "contradicted"
+                if s.card.get("contradicted", 0) or s.card.get("mixed", 0)
+                else "single_source"
+            )
+            parts.append(
+                f"<li>{st.named(s.article_id)} — consistency "
+                f'<strong class="{tone}">{s.consistency:.2f}</strong>: '
+                f"{_e(score_note(s.card))}</li>"
+            )
+        parts.append(
+            '</ol><p class="muted">A low score with nothing contradicted means the article '
+            "carries much that no other source has, not that it is wrong. "
+            f'<a href="#{_e(st.id)}-scorecard">All scores</a>.</p>'
+        )
+    else:
+        parts.append('<p class="muted">Only one article is scored.</p>')
+    return "".join(parts)
+
+
+# --- the brief -----------------------------------------------------------------------
 
 
 def _brief_html(st: _Story) -> str:
@@ -181,7 +343,7 @@ def _brief_html(st: _Story) -> str:
         return '<p class="muted">No brief was written for this story.</p>'
     parts: list[str] = []
     what = _section(b, "what_happened")
-    parts.append(f'<h3 id="{_e(st.id)}-what">What happened</h3>')
+    parts.append(f'<h4 id="{_e(st.id)}-what">What happened</h4>')
     if what:
         parts.append(
             '<p class="lead">'
@@ -197,7 +359,7 @@ def _brief_html(st: _Story) -> str:
             '<p class="muted">No statement is supported by two or more independent sources.</p>'
         )
     facts = _section(b, "key_facts")
-    parts.append(f'<h3 id="{_e(st.id)}-facts">Key facts</h3>')
+    parts.append(f'<h4 id="{_e(st.id)}-keyfacts">Key facts</h4>')
     parts.append(
         '<ul class="facts">'
         + "".join(
@@ -217,26 +379,12 @@ def _brief_html(st: _Story) -> str:
     return "".join(parts)
 
 
-def _disputed_html(st: _Story) -> str:
-    items = _section(st.brief, "disputed") if st.brief else []
-    if not items:
-        return '<p class="muted">The sources do not contradict each other on any point found.</p>'
-    out: list[str] = []
-    for group, sides in grouped(items):
-        out.append(f'<div class="dispute"><strong>{_e(group)}</strong>')
-        for side in sides:
-            who = ", ".join(st.outlet.get(a, a) for a in side.get("article_ids", []))
-            out.append(
-                f'<div class="side"><b>{_e(side["text"])}</b>'
-                f'<span class="muted">{_e(who)}</span> {st.cites(side)}</div>'
-            )
-        out.append("</div>")
-    return "".join(out)
+# --- fact table and claim matrix -------------------------------------------------------
 
 
 def _fact_cell(st: _Story, article_id: str, cell: Mapping[str, Any], odd: bool) -> str:
     n = st.number.get(article_id, 0)
-    outlet = st.outlet.get(article_id, article_id)
+    outlet = st.name(article_id)
     evidence = str(cell.get("evidence", ""))
     value = str(cell.get("value", ""))
     return (
@@ -244,7 +392,15 @@ def _fact_cell(st: _Story, article_id: str, cell: Mapping[str, Any], odd: bool) 
         f'data-source="{n}" data-outlet="{_e(outlet)}" data-evidence="{_e(evidence)}" '
         f'data-support="" data-target="{_e(st.anchor(article_id))}" '
         f'aria-label="{_e(outlet)} says {_e(value)}: show the sentence" '
-        f'title="{_e(evidence[:200])}">{_e(value)}</button></td>'
+        f'title="{_e(shorten(evidence, 200))}">{_e(value)}</button></td>'
+    )
+
+
+def _source_head(st: _Story, source: Mapping[str, Any]) -> str:
+    a = str(source["article_id"])
+    return (
+        f'<th scope="col" class="src" title="{_e(st.name(a))}">'
+        f'{_e(shorten(st.name(a), 40))} <span class="muted">[{int(source["number"])}]</span></th>'
     )
 
 
@@ -254,11 +410,7 @@ def _facts_html(st: _Story) -> str:
     if not shown:
         return '<p class="muted">No figures, dates, times, ages or speakers to compare.</p>'
     used = [s for s in st.sources if any(str(s["article_id"]) in r.cells for r in shown)]
-    head = "".join(
-        f'<th scope="col" title="{_e(s["outlet"])}">'
-        f"[{s['number']}] {_e(str(s['outlet'])[:18])}</th>"
-        for s in used
-    )
+    head = "".join(_source_head(st, s) for s in used)
     body: list[str] = []
     for row in shown:
         majority = row.values[0].value.lower() if row.values else ""
@@ -292,46 +444,9 @@ def _facts_html(st: _Story) -> str:
     )
 
 
-def _unverified_html(st: _Story) -> str:
-    items = _section(st.brief, "unverified") if st.brief else []
-    if not items:
-        return '<p class="muted">Everything checkable is carried by more than one source.</p>'
-    rows = "".join(
-        f"<tr><td>{_e(s['text'])}{st.cites(s)}</td><td>{_e(s.get('group') or '')}</td>"
-        f"<td>{_e(', '.join(st.outlet.get(a, a) for a in s.get('article_ids', [])))}</td>"
-        f"<td>{_badge(str(s.get('status', '')))}</td></tr>"
-        for s in items
-    )
-    return (
-        "<table><thead><tr><th scope=col>Claim or quote</th><th scope=col>Speaker</th>"
-        f"<th scope=col>Only in</th><th scope=col>Status</th></tr></thead><tbody>{rows}"
-        "</tbody></table>"
-    )
-
-
-def _actors_html(st: _Story) -> str:
-    items = _section(st.brief, "who_said_what") if st.brief else []
-    if not items:
-        return '<p class="muted">No attributed statements were found.</p>'
-    rows: list[str] = []
-    for actor, lines in grouped(items):
-        for n, s in enumerate(lines):
-            head = f'<th scope="row" rowspan="{len(lines)}">{_e(actor)}</th>' if n == 0 else ""
-            rows.append(
-                f"<tr>{head}<td>{_e(s['text'])}{st.cites(s)}</td><td>{s['sources']}</td>"
-                f"<td>{_badge(str(s.get('status', '')))}</td></tr>"
-            )
-    return (
-        "<table><thead><tr><th scope=col>Actor</th><th scope=col>Statement</th>"
-        "<th scope=col>Sources</th><th scope=col>Status</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
 def _claim_groups(story: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Claim groups (report/1 ``group``: the same claim in several articles) as matrix
-    columns, most discussed first."""
+    rows, most discussed first."""
     claims = [c for c in story.get("claims", []) if c.get("status") not in ("unchecked", None)]
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for c in claims:
@@ -357,16 +472,18 @@ def _claim_groups(story: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _matrix_html(st: _Story, limit: int = 40) -> str:
+    """Claims (rows, in words) × sources (columns, by name): who states, supports or
+    contradicts each claim that more than one source touches."""
     groups = [g for g in _claim_groups(st.story) if g["weight"] >= 2][:limit]
     if not groups:
         return '<p class="muted">No claim is discussed by more than one source.</p>'
+    head = "".join(_source_head(st, s) for s in st.sources)
     rows: list[str] = []
-    cells: list[list[str]] = []
-    for src in st.sources:
-        a = str(src["article_id"])
-        rows.append(f"[{src['number']}] {src['outlet']}")
-        cells.append(
-            [
+    for g in groups:
+        cells: list[str] = []
+        for src in st.sources:
+            a = str(src["article_id"])
+            state = (
                 "states"
                 if a in g["states"]
                 else "supports"
@@ -374,21 +491,34 @@ def _matrix_html(st: _Story, limit: int = 40) -> str:
                 else "contradicts"
                 if a in g["contradicts"]
                 else "silent"
-                for g in groups
-            ]
+            )
+            mark, words = _MATRIX_STATE[state]
+            cells.append(
+                f'<td class="cell {state}" title="{_e(st.name(a))} {words}">'
+                f'<span aria-hidden="true">{mark}</span><span class="sr">{words}</span></td>'
+            )
+        rows.append(
+            f'<tr><th scope="row" class="claim" title="{_e(g["text"])}">'
+            f"{_e(shorten(str(g['text']), 160))}</th>{''.join(cells)}</tr>"
         )
-    svg = matrix(
-        rows,
-        [g["text"] for g in groups],
-        cells,
-        title="Sources by claim: states, supports, contradicts or silent",
+    legend = (
+        '<p class="legend muted">'
+        + "".join(
+            f'<span class="{k}"><span aria-hidden="true">{m}</span> {w}</span>'
+            for k, (m, w) in _MATRIX_STATE.items()
+            if m
+        )
+        + "</p>"
     )
-    legend = "".join(f"<li>{_e(g['text'])}</li>" for g in groups)
     return (
-        f'<div id="{_e(st.id)}-matrix-chart" class="matrix-wrap">{svg}</div>'
-        "<details><summary>Claims by column number</summary>"
-        f'<ol class="columns">{legend}</ol></details>'
+        legend
+        + f'<div class="scroll" id="{_e(st.id)}-matrix-chart"><table class="matrix">'
+        + f'<thead><tr><th scope="col">Claim</th>{head}</tr></thead>'
+        + f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+# --- timeline, actors, scorecard, sources, articles ------------------------------------
 
 
 def _parse_date(value: object) -> date | None:
@@ -408,7 +538,7 @@ def _timeline_html(st: _Story) -> str:
         if (d := _parse_date(s.get("date"))) is not None
     ]
     published = [
-        (d, str(src["outlet"]))
+        (d, st.name(str(src["article_id"])))
         for src in st.sources
         if (d := _parse_date(src.get("published"))) is not None
     ]
@@ -420,26 +550,42 @@ def _timeline_html(st: _Story) -> str:
     return svg + (f'<ul class="plain">{listing}</ul>' if listing else "")
 
 
-def _scorecard_html(st: _Story) -> str:
-    rows = sorted(
-        (s for s in st.sources if s.get("consistency") is not None),
-        key=lambda s: float(s["consistency"]),
+def _actors_html(st: _Story) -> str:
+    items = _section(st.brief, "who_said_what") if st.brief else []
+    if not items:
+        return '<p class="muted">No attributed statements were found.</p>'
+    rows: list[str] = []
+    for actor, lines in grouped(items):
+        for n, s in enumerate(lines):
+            head = f'<th scope="row" rowspan="{len(lines)}">{_e(actor)}</th>' if n == 0 else ""
+            rows.append(
+                f"<tr>{head}<td>{_e(s['text'])}{st.cites(s)}</td><td>{s['sources']}</td>"
+                f"<td>{_badge(str(s.get('status', '')))}</td></tr>"
+            )
+    return (
+        '<div class="scroll"><table><thead><tr><th scope=col>Actor</th>'
+        "<th scope=col>Statement</th><th scope=col>Sources</th><th scope=col>Status</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
-    if not rows:
+
+
+def _scorecard_html(st: _Story) -> str:
+    ranked = scores(st.story, st.articles)
+    if not ranked:
         return '<p class="muted">No scores.</p>'
     svg = bar_chart(
-        [f"[{s['number']}] {s['outlet']}" for s in rows],
-        [float(s["consistency"]) for s in rows],
+        [st.name(s.article_id) for s in ranked],
+        [s.consistency for s in ranked],
+        colours=[score_colour(s) for s in ranked],
         title="Consistency of each article with the other sources (lowest first)",
     )
     table: list[str] = []
-    for s in rows:
-        card = st.articles.get(str(s["article_id"]), {}).get("scorecard", {})
+    for s in ranked:
         table.append(
-            f"<tr><td>[{s['number']}]</td><td>{_e(s['outlet'])}</td>"
-            f"<td>{float(s['consistency']):.2f}</td>"
+            f"<tr><td>[{st.number.get(s.article_id, 0)}]</td><td>{_e(st.name(s.article_id))}</td>"
+            f"<td>{s.consistency:.2f}</td>"
             + "".join(
-                f"<td>{int(card.get(k, 0))}</td>"
+                f"<td>{int(s.card.get(k, 0))}</td>"
                 for k in (
                     "checkable",
                     "corroborated",
@@ -452,12 +598,16 @@ def _scorecard_html(st: _Story) -> str:
             + "</tr>"
         )
     return (
-        svg + "<table><thead><tr><th scope=col>#</th><th scope=col>Outlet</th>"
+        svg + '<p class="legend muted"><span class="corroborated">■ green: nothing contradicted, '
+        'well corroborated</span><span class="single_source">■ grey: nothing contradicted, '
+        'mostly single-source</span><span class="contradicted">■ orange / red: part of it is '
+        "contradicted</span></p>"
+        + '<div class="scroll"><table><thead><tr><th scope=col>#</th><th scope=col>Article</th>'
         "<th scope=col>Consistency</th><th scope=col>Checkable</th><th scope=col>Corroborated</th>"
         "<th scope=col>Contradicted</th><th scope=col>Mixed</th><th scope=col>One source</th>"
         "<th scope=col>Unverified quotes</th></tr></thead><tbody>"
         + "".join(table)
-        + "</tbody></table>"
+        + "</tbody></table></div>"
         + '<p class="muted">Consistency = (corroborated + ½ mixed + ½ one-source + ¼ unverified '
         "quotes) ÷ checkable claims. Evidence, not headcount: support from near-copies of an "
         "article's own text does not count, and being outvoted in a dispute costs nothing.</p>"
@@ -467,6 +617,7 @@ def _scorecard_html(st: _Story) -> str:
 def _sources_html(st: _Story) -> str:
     items: list[str] = []
     for s in st.sources:
+        a = str(s["article_id"])
         loc = str(s.get("location") or "")
         url = http_url(loc)
         link = (
@@ -476,8 +627,7 @@ def _sources_html(st: _Story) -> str:
         )
         cons = s.get("consistency")
         items.append(
-            f'<li value="{int(s["number"])}"><strong>{_e(s["outlet"])}</strong>'
-            + (f" — “{_e(s['title'])}”" if s.get("title") else "")
+            f'<li value="{int(s["number"])}"><strong>{_e(st.full.get(a, st.name(a)))}</strong>'
             + (f" — {_e(str(s['published'])[:10])}" if s.get("published") else "")
             + f" — {link}"
             + (f" — consistency {float(cons):.2f}" if cons is not None else "")
@@ -528,48 +678,112 @@ def _articles_html(st: _Story) -> str:
         article = st.articles.get(a, {})
         out.append(
             f'<details class="article" id="{_e(st.anchor(a))}"><summary>[{src["number"]}] '
-            f"{_e(src['outlet'])}"
-            + (f" — {_e(src['title'])}" if src.get("title") else "")
-            + "</summary>"
+            f"{_e(st.full.get(a, st.name(a)))}</summary>"
             + _article_text(article, by_article.get(a, []))
             + "</details>"
         )
     return "".join(out)
 
 
-def _story_html(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> str:
+def _single_html(st: _Story) -> str:
+    """Everything only one outlet carries: collapsed, ranked (quotes and the most specific
+    claims first) and filterable by any word, name or outlet."""
+    items = unverified(st.story)
+    if not items:
+        return '<p class="muted">Everything checkable is carried by more than one source.</p>'
+    sid = _e(st.id)
+    lines = "".join(
+        f"<li>{_badge(i.status)} "
+        + _speaker(i.speaker, i.text)
+        + _e(quoted(i.text) if i.status == "unverified_quote" else i.text)
+        + f" — {st.named(i.article_id, i.evidence)}</li>"
+        for i in items
+    )
+    quotes = sum(1 for i in items if i.status == "unverified_quote")
+    return (
+        f'<details class="single"><summary>Show all {len(items)} '
+        f"({plural(quotes, 'quote')} first, then the claims with names, numbers or dates)"
+        "</summary>"
+        f'<div class="filter-row"><label for="{sid}-filter">Filter</label>'
+        f'<input type="search" class="filter" id="{sid}-filter" data-list="{sid}-single-list" '
+        f'data-count="{sid}-single-count" placeholder="a word, name or outlet" autocomplete="off">'
+        f'<span id="{sid}-single-count" class="muted" aria-live="polite"></span></div>'
+        f'<ol class="single-list" id="{sid}-single-list">{lines}</ol></details>'
+    )
+
+
+# --- the page --------------------------------------------------------------------------
+
+
+def _date_range(st: _Story) -> str:
+    days = sorted(d for s in st.sources if (d := _parse_date(s.get("published"))) is not None)
+    if not days:
+        return ""
+    lo, hi = days[0].isoformat(), days[-1].isoformat()
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _story_html(
+    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]], *, titled: bool
+) -> str:
     st = _Story(story, articles)
     sid = _e(st.id)
     counts: dict[str, int] = defaultdict(int)
     for c in story.get("claims", []):
         counts[str(c.get("status"))] += 1
-    summary = " · ".join(
-        f'<span class="{k}">{counts.get(k, 0)} {v}</span>' for k, v in _STATUS_LABEL.items()
+    tally = " · ".join(
+        f'<span class="{k}">'
+        + _e(plural(counts.get(k, 0), v) if k == "unverified_quote" else f"{counts.get(k, 0)} {v}")
+        + "</span>"
+        for k, v in _STATUS_LABEL.items()
     )
+    span = _date_range(st)
     sections = [
+        ("summary", "Editor’s summary", _summary_html(st)),
         ("brief", "Brief", _brief_html(st)),
-        ("disputed", "Disputed", _disputed_html(st)),
         ("facts", "Fact table", _facts_html(st)),
-        ("unverified", "Unverified", _unverified_html(st)),
-        ("matrix", "Source × claim matrix", _matrix_html(st)),
+        ("matrix", "Claims × sources", _matrix_html(st)),
         ("timeline", "Timeline", _timeline_html(st)),
         ("actors", "Who said what", _actors_html(st)),
         ("scorecard", "Scorecard", _scorecard_html(st)),
         ("sources", "Sources", _sources_html(st)),
         ("articles", "Articles", _articles_html(st)),
+        ("single", "Single-source claims and quotes", _single_html(st)),
     ]
     toc = "".join(f'<a href="#{sid}-{key}">{_e(title)}</a>' for key, title, _ in sections)
     body = "".join(
-        f'<section id="{sid}-{key}" aria-labelledby="{sid}-{key}-h">'
-        f'<h3 id="{sid}-{key}-h">{_e(title)}</h3>{html}</section>'
-        if key != "brief"
-        else f'<section id="{sid}-{key}">{html}</section>'
+        f'<section id="{sid}-{key}" aria-labelledby="{sid}-{key}-h"'
+        + (' class="summary"' if key == "summary" else "")
+        + f'><h3 id="{sid}-{key}-h">{_e(title)}</h3>{html}</section>'
         for key, title, html in sections
     )
     return (
-        f'<article class="story" id="story-{sid}"><h2>{_e(story["title"])}</h2>'
-        f'<p class="muted">{plural(len(st.sources), "source")} · {summary}</p>'
+        f'<article class="story" id="story-{sid}">'
+        + (f"<h2>{_e(st.title)}</h2>" if titled else "")
+        + f'<p class="muted">{plural(len(st.sources), "article")}'
+        + (f" · {_e(span)}" if span else "")
+        + f" · {tally}</p>"
         f'<nav class="toc" aria-label="sections">{toc}</nav>{body}</article>'
+    )
+
+
+def _footer(report: Mapping[str, Any]) -> str:
+    tool = report.get("tool", {})
+    lines = [
+        f"Generated {_e(report.get('generated', ''))} by storycheck {_e(tool.get('version', ''))}."
+    ]
+    lines += [f"{_e(role)}: {_e(name)}" for role, name in model_lines(report.get("models") or {})]
+    writers = sorted(
+        {str(s["brief"]["writer"]) for s in report.get("stories", []) if s.get("brief")}
+    )
+    if writers:
+        lines.append(f"Brief writer: {_e(', '.join(writers))}")
+    return (
+        '<footer class="made"><h2>How this was made</h2><ul>'
+        + "".join(f"<li>{line}</li>" for line in lines)
+        + "</ul><p>Every sentence of the brief cites the sources that support it; click a "
+        "citation to see the evidence. Claims are compared across outlets with the models "
+        "above, offline; nothing in this page is fetched from the network.</p></footer>"
     )
 
 
@@ -577,29 +791,27 @@ def render_html(report: Mapping[str, Any]) -> str:
     """The whole report/1 document as one self-contained, offline HTML page."""
     articles = {str(a["id"]): a for a in report.get("articles", [])}
     stories = report.get("stories", [])
-    title = stories[0]["title"] if len(stories) == 1 else plural(len(stories), "story")
+    single = len(stories) == 1
+    title = story_title(stories[0], articles) if single else plural(len(stories), "story")
     story_nav = (
-        "<nav aria-label=stories><ul>"
-        + "".join(f'<li><a href="#story-{_e(s["id"])}">{_e(s["title"])}</a></li>' for s in stories)
+        '<nav aria-label="stories"><ul>'
+        + "".join(
+            f'<li><a href="#story-{_e(s["id"])}">{_e(story_title(s, articles))}</a></li>'
+            for s in stories
+        )
         + "</ul></nav>"
         if len(stories) > 1
         else ""
     )
-    tool = report.get("tool", {})
-    models = ", ".join(f"{k}: {v}" for k, v in (report.get("models") or {}).items())
-    body = "".join(_story_html(s, articles) for s in stories) or (
+    body = "".join(_story_html(s, articles, titled=not single) for s in stories) or (
         '<p class="muted">No story was analysed.</p>'
     )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>storycheck — {_e(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>storycheck report: {_e(title)}</h1>"
-        f'<p class="muted">Generated {_e(report.get("generated", ""))} by storycheck '
-        f"{_e(tool.get('version', ''))}. Every sentence cites the sources that support it; "
-        "click a citation to see the evidence.</p>"
-        + (f'<p class="muted">Models: {_e(models)}</p>' if models else "")
-        + f"{story_nav}</header><main>{body}</main>"
+        f"<title>{_e(shorten(title, 90))} — storycheck</title><style>{CSS}</style></head><body>"
+        f'<header><p class="kicker">storycheck report</p><h1>{_e(title)}</h1>'
+        f"{story_nav}</header><main>{body}</main>{_footer(report)}"
         '<aside id="evidence" role="dialog" aria-modal="false" aria-labelledby="evidence-title" '
         'hidden><h4 id="evidence-title" style="margin:0">Evidence</h4>'
         '<div id="evidence-body"></div>'

@@ -10,12 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-STATUS_COLOURS = {
-    "states": "#1f4e79",
-    "supports": "#2e7d32",
-    "contradicts": "#c62828",
-    "silent": "#eceff1",
-}
+from storycheck.report.view import shorten
 
 
 def _svg(width: int, height: int, title: str, body: list[str], cls: str) -> str:
@@ -26,18 +21,28 @@ def _svg(width: int, height: int, title: str, body: list[str], cls: str) -> str:
     )
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str) -> str:
-    """Horizontal bars in [0, 1] (the consistency scorecard), worst first as given."""
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    colours: Sequence[str] | None = None,
+) -> str:
+    """Horizontal bars in [0, 1] (the consistency scorecard), worst first as given.
+
+    ``colours`` gives each bar its colour (the scorecard colours by contradicted share);
+    without it every bar is a neutral blue: a low value alone is not a warning.
+    """
     row, left, width = 26, 190, 320
     height = row * len(labels) + 30
     body: list[str] = []
-    for n, (label, value) in enumerate(zip(labels, values, strict=True)):
+    fills = list(colours) if colours is not None else ["#1f4e79"] * len(labels)
+    for n, (label, value, colour) in enumerate(zip(labels, values, fills, strict=True)):
         y = 10 + n * row
         v = max(0.0, min(1.0, value))
-        colour = "#c62828" if v < 0.5 else "#f9a825" if v < 0.75 else "#2e7d32"
         body.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
-            f"{escape(label[:28])}</text>"
+            f"{escape(shorten(label, 28))}</text>"
             f'<rect x="{left}" y="{y + 3}" width="{width}" height="16" fill="#eceff1"/>'
             f'<rect x="{left}" y="{y + 3}" width="{v * width:.1f}" height="16" fill="{colour}">'
             f"<title>{escape(label)}: {v:.2f}</title></rect>"
@@ -52,50 +57,6 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str) -> 
             f'text-anchor="middle">{tick:.1f}</text>'
         )
     return _svg(left + width + 50, height, title, body, "chart bars")
-
-
-def matrix(
-    rows: Sequence[str],
-    columns: Sequence[str],
-    cells: Sequence[Sequence[str]],
-    *,
-    title: str,
-) -> str:
-    """Sources (rows) × claims (columns), each cell one of :data:`STATUS_COLOURS`."""
-    cell, left, top = 18, 190, 12
-    width = left + cell * max(1, len(columns)) + 10
-    height = top + cell * len(rows) + 40
-    body: list[str] = []
-    for r, label in enumerate(rows):
-        y = top + r * cell
-        body.append(
-            f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="11">'
-            f"{escape(label[:28])}</text>"
-        )
-        for c, state in enumerate(cells[r]):
-            x = left + c * cell
-            colour = STATUS_COLOURS.get(state, STATUS_COLOURS["silent"])
-            body.append(
-                f'<rect class="cell {escape(state)}" data-col="{c}" x="{x}" y="{y}" '
-                f'width="{cell - 2}" height="{cell - 2}" fill="{colour}">'
-                f"<title>{escape(label)} {escape(state)}: {escape(columns[c][:160])}</title>"
-                "</rect>"
-            )
-    for c in range(len(columns)):
-        cx = left + c * cell + cell / 2 - 1
-        body.append(
-            f'<text x="{cx:.1f}" y="{top + cell * len(rows) + 12}" font-size="9" '
-            f'text-anchor="middle">{c + 1}</text>'
-        )
-    legend_y = top + cell * len(rows) + 26
-    for n, (state, colour) in enumerate(STATUS_COLOURS.items()):
-        x = left + n * 95
-        body.append(
-            f'<rect x="{x}" y="{legend_y}" width="10" height="10" fill="{colour}" '
-            f'stroke="#90a4ae"/><text x="{x + 14}" y="{legend_y + 9}" font-size="11">'
-            f"{state}</text>"
-        )
-    return _svg(max(width, left + 4 * 95), height, title, body, "chart matrix")
 
 
 def timeline(
@@ -126,7 +87,7 @@ def timeline(
             f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="#1f4e79"><title>{escape(label)}: '
             f"{escape(text)}</title></circle>"
             f'<text x="{x + dx:.1f}" y="{y + 4}" font-size="11" text-anchor="{anchor}">'
-            f"{escape(label)} — {escape(text[:70])}{'…' if len(text) > 70 else ''}</text>"
+            f"{escape(label)} — {escape(shorten(text, 70))}</text>"
         )
     for d, outlet in published:
         x = x_of(d)

@@ -11,6 +11,15 @@ from rich.text import Text
 
 from storycheck.model import Brief, ClaimStatus, StoryCheck
 from storycheck.report.facts import STATUS_LABEL
+from storycheck.report.view import (
+    article_record,
+    balance_quotes,
+    full_name,
+    short_quote,
+    shorten,
+    source_labels,
+    story_title,
+)
 from storycheck.words import plural
 
 _STATUS_STYLE = {
@@ -60,7 +69,8 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
                 console.print(Text(f"  {s.group}", style="bold"))
                 last = s.group
             one = " (one source)" if s.sources <= 1 else ""
-            console.print(f"    – {s.text[:220]} {cite(s.citations)}{one}", markup=False)
+            line = balance_quotes(shorten(s.text, 220))
+            console.print(f"    – {line} {cite(s.citations)}{one}", markup=False)
     if brief.dropped:
         console.print(
             Text(
@@ -74,6 +84,13 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
 _ROW_STYLE = {"disputed": "red", "update": "yellow", "agreed": "green"}
 
 
+def outlet_names(check: StoryCheck) -> dict[str, str]:
+    """A readable, unique name per article: its outlet, else its title, else its opening
+    words (never a file-name hash when anything better is known)."""
+    records = {a.id: article_record(a) for a in check.articles}
+    return source_labels([a.id for a in check.articles], records, limit=40)
+
+
 def render_fact_table(
     check: StoryCheck, console: Console, cite: Callable[[Sequence[str]], str], agreed: int = 8
 ) -> None:
@@ -82,7 +99,7 @@ def render_fact_table(
     shown += [r for r in check.table if r.status == "agreed"][:agreed]
     if not shown:
         return
-    outlet = {a.id: a.display_outlet for a in check.articles}
+    outlet = outlet_names(check)
     table = Table(title="Fact table", title_justify="left", show_lines=False)
     table.add_column("slot", max_width=34)
     table.add_column("status")
@@ -107,19 +124,25 @@ def render_fact_table(
 def render_check(check: StoryCheck, console: Console, brief: Brief | None = None) -> None:
     """The brief, disputed points, unverified material and the consistency scorecard."""
     number = {a.id: n for n, a in enumerate(check.articles, start=1)}
-    outlet = {a.id: a.display_outlet for a in check.articles}
+    outlet = outlet_names(check)
+    records = {a.id: article_record(a) for a in check.articles}
 
     def cite(ids: Sequence[str]) -> str:
         return "".join(f"[{number[i]}]" for i in sorted(ids, key=lambda i: number.get(i, 0)))
 
-    console.print(Text(check.story.title, style="bold"))
+    title = story_title(
+        {"title": check.story.title, "article_ids": check.story.article_ids}, records
+    )
+    console.print(Text(title, style="bold"))
     counts = Counter(c.status.value for c in check.claims if c.status is not ClaimStatus.UNCHECKED)
     summary = Text(
         f"{plural(len(check.articles), 'source')} · "
         f"{plural(sum(counts.values()), 'checkable claim')}: "
     )
     for status, style in _STATUS_STYLE.items():
-        summary.append(f"{counts.get(status, 0)} {status.replace('_', ' ')}  ", style=style)
+        n = counts.get(status, 0)
+        label = plural(n, "unverified quote") if status == "unverified_quote" else f"{n} {status}"
+        summary.append(f"{label.replace('_', ' ')}  ", style=style)
     console.print(summary)
     if brief is not None:
         render_brief(brief, console, cite)
@@ -141,8 +164,13 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
     unverified = [c for c in check.claims if c.status is ClaimStatus.UNVERIFIED_QUOTE]
     console.print(Text("\nUnverified quotes (one source only)", style="bold magenta"))
     for claim in unverified[:15]:
-        who = claim.speaker or "unattributed"
-        console.print(f"  • {who}: “{claim.text[:150]}” {cite([claim.article_id])}", markup=False)
+        named = claim.speaker and claim.speaker.lower() in claim.text.lower()
+        who = "" if named else f"{claim.speaker or 'unattributed'}: "
+        console.print(
+            f"  • {who}{short_quote(claim.text, 200)} {cite([claim.article_id])} "
+            f"({outlet[claim.article_id]})",
+            markup=False,
+        )
     if not unverified:
         console.print("  none")
     single = [c for c in check.claims if c.status is ClaimStatus.SINGLE_SOURCE]
@@ -155,7 +183,8 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
         )
         for claim in single[:8]:
             console.print(
-                f"  • {claim.text[:160]} {cite([claim.article_id])} ({outlet[claim.article_id]})",
+                f"  • {shorten(claim.text, 180)} {cite([claim.article_id])} "
+                f"({outlet[claim.article_id]})",
                 markup=False,
             )
 
@@ -166,7 +195,7 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
         bar = "█" * round(score.consistency * 10)
         table.add_row(
             str(number[score.article_id]),
-            outlet[score.article_id][:28],
+            shorten(outlet[score.article_id], 28),
             f"{score.consistency:.2f} {bar}",
             str(score.corroborated),
             str(score.contradicted),
@@ -180,7 +209,7 @@ def render_check(check: StoryCheck, console: Console, brief: Brief | None = None
     for article in check.articles:
         date = article.published.date().isoformat() if article.published else "undated"
         console.print(
-            f"  [{number[article.id]}] {article.display_outlet} — {article.title or '(untitled)'}"
+            f"  [{number[article.id]}] {full_name(records[article.id])}"
             f" · {date} · {article.url or article.source}",
             markup=False,
         )

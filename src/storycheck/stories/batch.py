@@ -13,8 +13,10 @@ clustering is the sequential online algorithm of :mod:`storycheck.stories.cluste
 the driver over the collected features (ANN candidate search keeps it near-linear: about
 a minute per 100k articles); the cross-check of each story is parallel again. Results:
 ``DIR/stories.json`` (every story with its articles, and the topics that group the stories
-unless ``topics=None``) and, unless ``check=False``,
-``DIR/stories/<story-id>.json`` (the report/1 of that story).
+unless ``topics=None``), ``DIR/index.html`` (every story's title, article count, date
+range and disputes, linking to its report) and, unless ``check=False``,
+``DIR/stories/<story-id>.json`` (the report/1 of that story, with its brief) and
+``DIR/stories/<story-id>.html`` (the same as one self-contained HTML report).
 
 Near-duplicate collapsing works within one input chunk (``chunk_size`` inputs), not
 across chunks.
@@ -25,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,7 @@ from typing import Any
 from storycheck.ingest import IngestOptions, Ingestor
 from storycheck.ingest.sources import expand_inputs
 from storycheck.model import Article, InputProblem, Story, to_jsonable
+from storycheck.report.index import IndexEntry, entry_from_report
 from storycheck.stories.cluster import StoryOptions, group_features
 from storycheck.stories.features import ArticleFeatures, FeatureOptions, featurize
 from storycheck.stories.topics import TopicOptions, group_topics
@@ -96,15 +99,56 @@ def cluster_stage(features: Sequence[ArticleFeatures], options: StoryOptions) ->
 
 
 def check_stage(story: Story, articles: Sequence[Article]) -> dict[str, Any]:
-    """Cross-check one story; its report/1 as JSON-ready data."""
+    """Cross-check one story and write its brief; its report/1 as JSON-ready data, with
+    the article texts (the HTML report shows them; :func:`without_texts` drops them)."""
     from storycheck.models import get_embedder, get_nli, get_parser
+    from storycheck.pipeline import AnalyzeOptions, write_briefs
     from storycheck.report import build_report
     from storycheck.verify import cross_check
 
     parser, embedder, nli = get_parser(), get_embedder(), get_nli()
     check = cross_check(list(articles), story, parser=parser, embedder=embedder, nli=nli)
+    briefs = write_briefs([check], AnalyzeOptions(), embedder=embedder, nli=nli)
     models = {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)}
-    return dict(build_report([check], models=models))
+    return dict(build_report([check], models=models, briefs=briefs, texts=True))
+
+
+def without_texts(report: dict[str, Any]) -> dict[str, Any]:
+    """The report/1 without the article texts and sentence spans (for the JSON file)."""
+    drop = ("text", "sentences")
+    articles = [{k: v for k, v in a.items() if k not in drop} for a in report.get("articles", [])]
+    return {**report, "articles": articles}
+
+
+def write_story_reports(folder: Path, story_id: str, report: dict[str, Any]) -> list[Path]:
+    """``<id>.json`` (report/1, no texts) and ``<id>.html`` (self-contained) in ``folder``."""
+    from storycheck.report import render_html
+    from storycheck.report.files import write_text
+
+    return [
+        write_text(
+            folder / f"{story_id}.json",
+            json.dumps(without_texts(report), ensure_ascii=False),
+        ),
+        write_text(folder / f"{story_id}.html", render_html(report)),
+    ]
+
+
+def write_index(out_dir: Path, stories: Sequence[Story], checked: Mapping[str, IndexEntry]) -> Path:
+    """``DIR/index.html``: every story (title, articles, dates, disputes), linking to
+    ``stories/<id>.html`` when it was cross-checked (``checked``: its index rows)."""
+    from storycheck.report.files import write_text
+    from storycheck.report.index import render_index
+
+    entries: list[IndexEntry] = []
+    for story in stories:
+        if story.id in checked:
+            entries.append(checked[story.id])
+            continue
+        first = story.first_seen.date().isoformat() if story.first_seen else None
+        last = story.last_seen.date().isoformat() if story.last_seen else None
+        entries.append(IndexEntry(story.title, len(story.article_ids), first, last, None, None))
+    return write_text(out_dir / "index.html", render_index(entries))
 
 
 def _read_and_embed(
@@ -220,6 +264,7 @@ def run_batch(
         json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     reports: list[Path] = []
+    checked: dict[str, IndexEntry] = {}
     if opts.check and stories:
         jobs = [(s, [by_id[i] for i in s.article_ids]) for s in stories]
         results: Iterable[tuple[str, str]]
@@ -239,10 +284,13 @@ def run_batch(
         folder = out_dir / "stories"
         folder.mkdir(exist_ok=True)
         for sid, text in results:
-            path = folder / f"{sid}.json"
-            path.write_text(text, encoding="utf-8")
-            reports.append(path)
+            report = json.loads(text)
+            json_path, _html_path = write_story_reports(folder, sid, report)
+            reports.append(json_path)
+            if report.get("stories"):
+                checked[sid] = entry_from_report(report, f"stories/{sid}.html")
             say(f"checked {sid}")
     if pool is not None:
         pool.shutdown()
+    write_index(out_dir, stories, checked)
     return BatchResult(stories, len(articles), problems, sorted(reports))
