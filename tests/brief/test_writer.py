@@ -167,3 +167,10 @@ def test_the_lead_never_comes_from_background_or_commentary() -> None:
     assert said("According to police, two people were hurt.")
     assert not said("The House voted 220-210 to pass the bill.")
     assert not said("Households were asked to keep their windows closed.")
+
+
+def test_quoted_words_are_told_apart_from_scare_quotes() -> None:
+    from storycheck.brief.writer import quotes_words
+
+    assert quotes_words("“We were lucky with the wind,” Varnholt told reporters.")
+    assert not quotes_words("Officials called the talks “constructive” on Tuesday.")

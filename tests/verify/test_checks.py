@@ -207,3 +207,24 @@ def test_group_findings_lists_every_article_on_each_side() -> None:
     (finding,) = group_findings(conflicts, {}, ["a", "b", "c"])
     sides = {s.value: set(s.article_ids) for s in finding.sides}
     assert sides == {"ceo Larry Lucchino": {"a", "c"}, "coo Larry Lucchino": {"b"}}
+
+
+def test_a_definite_role_phrase_resolves_to_the_one_person_given_that_role() -> None:
+    from storycheck.model import Entity
+    from storycheck.verify.crosscheck import _role_speakers
+
+    entities = [
+        Entity("a", "Vladimir Putin", "PERSON", roles=("Russian president",)),
+        Entity("b", "Vladimir Putin", "PERSON"),
+        Entity("b", "Volodymyr Zelenskyy", "PERSON", roles=("President",)),
+        Entity("c", "Volodymyr Zelenskyy", "PERSON", roles=("Ukrainian president",)),
+    ]
+    found = _role_speakers(
+        entities,
+        [
+            ("b", "The Russian president"),
+            ("b", "The president"),  # both are presidents somewhere: ambiguous
+            ("a", "The Ukrainian president"),  # article a never mentions Zelenskyy
+        ],
+    )
+    assert found == {("b", "The Russian president"): "Vladimir Putin"}

@@ -332,7 +332,9 @@ def _reported(
             has_content = any(
                 c.dep_ in ("ccomp", "dobj", "xcomp", "prep", "advcl", "oprd") for c in verb.children
             )
-            if not has_content:
+            if not has_content or verb.dep_ in ("relcl", "acl"):
+                # a speech verb inside a relative clause ("a proposal that officials
+                # criticized") reports that clause only, not the sentence
                 continue
             candidate = _speaker_of_verb(verb, ctx, verb.idx)
             if candidate.name:

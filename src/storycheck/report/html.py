@@ -26,6 +26,7 @@ from storycheck.report.facts import rows as fact_rows
 from storycheck.report.links import http_url
 from storycheck.report.svg import bar_chart, timeline
 from storycheck.report.view import (
+    CITATION_RULE,
     disputes,
     full_name,
     least_consistent,
@@ -781,7 +782,7 @@ def _footer(report: Mapping[str, Any]) -> str:
     return (
         '<footer class="made"><h2>How this was made</h2><ul>'
         + "".join(f"<li>{line}</li>" for line in lines)
-        + "</ul><p>Every sentence of the brief cites the sources that support it; click a "
+        + f"</ul><p>{_e(CITATION_RULE)} Click a "
         "citation to see the evidence. Claims are compared across outlets with the models "
         "above, offline; nothing in this page is fetched from the network.</p></footer>"
     )

@@ -13,6 +13,7 @@ from storycheck.report.facts import rows as fact_rows
 from storycheck.report.html import grouped
 from storycheck.report.links import http_url
 from storycheck.report.view import (
+    CITATION_RULE,
     disputes,
     full_name,
     least_consistent,
@@ -262,9 +263,5 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     meta = report.get("tool", {})
     made = [f"storycheck {meta.get('version', '')} on {report.get('generated', '')}"]
     made += [f"{role}: {name}" for role, name in model_lines(report.get("models") or {})]
-    out.append(
-        "_How this was made: "
-        + _md("; ".join(made))
-        + ". Every sentence of the brief cites the sources that support it._"
-    )
+    out.append("_How this was made: " + _md("; ".join(made)) + ". " + CITATION_RULE + "_")
     return "\n".join(out).rstrip() + "\n"

@@ -501,3 +501,11 @@ def score_note(card: Mapping[str, int]) -> str:
         if card.get(k, 0) or k == "contradicted"
     ]
     return ", ".join(parts) + f" of {card.get('checkable', 0)} checkable claims"
+
+
+#: What a citation in the brief means (the footer of every report says it).
+CITATION_RULE = (
+    "A citation is kept only when the entailment model finds the cited article supports "
+    "the sentence on its best passage and that article names every name and figure in it; "
+    "a line marked “one source” rests on its own article alone."
+)

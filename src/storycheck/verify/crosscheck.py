@@ -15,9 +15,10 @@ copies were merged at ingest, so each article counts once.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,10 +123,19 @@ def cross_check(
         quotes.extend(qs)
         claims.extend(extract_claims(article, doc, ents, qs))
     people = People(entities)
+    by_role = _role_speakers(entities, [(q.article_id, q.speaker) for q in quotes if q.anonymous])
+    quotes = [
+        dataclasses.replace(q, speaker=by_role[(q.article_id, q.speaker)], anonymous=False)
+        if (q.article_id, q.speaker) in by_role
+        else q
+        for q in quotes
+    ]
     claims = [
         dataclasses.replace(
             c,
-            speaker=people.canonical(c.speaker) if c.speaker else None,
+            speaker=people.canonical(by_role.get((c.article_id, c.speaker), c.speaker))
+            if c.speaker
+            else None,
             entities=tuple(dict.fromkeys(people.canonical(e) or e for e in c.entities)),
         )
         for c in claims
@@ -216,6 +226,40 @@ def cross_check(
         facts=tuple(facts),
         table=table,
     )
+
+
+_DEFINITE_ROLE = re.compile(r"^(?:the|The)\s+((?:[\w.-]+\s+){0,3})([a-z][\w-]+)$")
+
+
+def _role_speakers(
+    entities: Sequence[Entity], speakers: Iterable[tuple[str, str | None]]
+) -> dict[tuple[str, str | None], str]:
+    """``(article id, "The Russian president") → "Vladimir Putin"``: a speaker an article
+    names only by a definite role phrase, resolved to the one person that article
+    mentions whom some article of the story gives that role (its head word and every
+    modifier: "Russian president" in another report). Ambiguous phrases stay as they are."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        if entity.label != "PERSON":
+            continue
+        mentioned[entity.article_id].add(entity.name)
+        roles[entity.name].update(role.lower() for role in entity.roles)
+    out: dict[tuple[str, str | None], str] = {}
+    for article_id, phrase in set(speakers):
+        match = _DEFINITE_ROLE.match(phrase or "")
+        if match is None:
+            continue
+        modifiers = set(match.group(1).lower().split())
+        head = match.group(2).lower()
+        fits = [
+            name
+            for name in sorted(mentioned[article_id])
+            if any(r.split()[-1] == head and modifiers <= set(r.split()) for r in roles[name])
+        ]
+        if len(fits) == 1:
+            out[(article_id, phrase)] = fits[0]
+    return out
 
 
 def fact_conflicts(findings: Sequence[Finding]) -> list[Conflict]:
