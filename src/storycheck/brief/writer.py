@@ -450,9 +450,9 @@ class BriefWriter:
         """The story's news lead: one or two sentences that state the main event.
 
         Candidates are the first ``lead_sentences`` sentences of every article that report
-        (a fact or an attributed statement with at least one name, figure or date; not
-        opinion, hedged, commentary, background about another time, a quote, a pointer
-        back, nor anything disputed or contradicted). The most central of them (closest
+        (a fact or a statement credited to someone named, with at least one name, figure
+        or date; not opinion, hedged, commentary, background about another time, a quote,
+        a pointer back, nor anything disputed or contradicted). The most central of them (closest
         to the other articles' leads) are checked against the other articles; the one
         best supported — then most central, earliest and most specific — leads, citing
         its own article and every other article that supports it. The sentence that
@@ -894,6 +894,8 @@ def _reports(text: str, claims: Sequence[Claim], disputed: set[str]) -> bool:
         return False
     if any(c.kind in (ClaimKind.OPINION, ClaimKind.HEDGED, ClaimKind.QUOTE) for c in claims):
         return False
+    if any(c.kind is ClaimKind.ATTRIBUTED and not is_named(c.speaker) for c in claims):
+        return False  # a lead does not rest on unnamed sources ("sources close to the talks")
     return not any(
         c.id in disputed or c.contradicted_by or c.status is ClaimStatus.UNVERIFIED_QUOTE
         for c in claims
