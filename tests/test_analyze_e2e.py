@@ -207,6 +207,33 @@ def test_seeds_brief_rests_on_corroborated_claims(seeds_report: dict[str, Any]) 
     assert any("Bremmer" in t or "deal-making" in t for t in unverified)
 
 
+def test_seeds_brief_leads_with_the_meeting_and_keeps_invented_quotes_apart(
+    seeds_report: dict[str, Any],
+) -> None:
+    (story,) = seeds_report["stories"]
+    sections = {sec["name"]: sec["sentences"] for sec in story["brief"]["sections"]}
+    main = " ".join(s["text"] for name in MAIN for s in sections.get(name, []))
+    # the lead: the five-hour meeting of Putin with Witkoff and Kushner, and no agreement
+    # on territory
+    assert "five-hour" in main or "five hours" in main, main
+    assert all(name in main for name in ("Putin", "Witkoff", "Kushner")), main
+    assert "territor" in main and any(
+        w in main for w in ("no compromise", "failed to produce agreement", "without")
+    ), main
+    first = sections["what_happened"][0]["text"]
+    assert not first.startswith(("Jared Kushner was not alone", "The core of")), first
+    # quotes only one report carries (002's) appear nowhere but under Unverified
+    single = {c["id"] for c in story["claims"] if c["status"] == "unverified_quote"}
+    assert single
+    for name, lines in sections.items():
+        if name == "unverified":
+            continue
+        for line in lines:
+            assert not single.intersection(line["claim_ids"]), (name, line["text"])
+    # the models are named by their ids, not by Python reprs
+    assert all("(" not in str(v) for v in seeds_report["models"].values()), seeds_report["models"]
+
+
 def test_example_html_report_in_chromium(example_report: dict[str, Any], tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     chromium = Path("/usr/bin/chromium")

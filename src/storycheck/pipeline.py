@@ -138,7 +138,7 @@ def analyze(
     parser = get_parser(opts.parser)
     embedder = get_embedder(opts.embedder)
     nli = get_nli(opts.nli)
-    models = {"parser": repr(parser), "embedder": repr(embedder), "nli": repr(nli)}
+    models = {"parser": _model_id(parser), "embedder": _model_id(embedder), "nli": _model_id(nli)}
     nli_before = nli_work(nli)
     facts_before = FACT_STATS["seconds"]
     say("grouping into stories")
@@ -257,3 +257,9 @@ def write_briefs(
                 say(f"warning: LLM writer failed ({exc}); using the extractive brief")
         briefs[check.story.id] = extractive.write(check)
     return briefs
+
+
+def _model_id(model: object) -> str:
+    """The id a report names a model by ("spacy:en_core_web_sm-3.8.0"), not its repr."""
+    model_id = getattr(model, "model_id", None)
+    return model_id if isinstance(model_id, str) and model_id else type(model).__name__
