@@ -159,6 +159,7 @@ def test_the_lead_never_comes_from_background_or_commentary() -> None:
     assert commentary("This development signals a shift in the approach to the war.")
     assert commentary("The move raised serious doubts about the plan.")
     assert not commentary("A crane collapsed at the harbour on Thursday.")
+    assert commentary("Anybody with information is asked to call police on 0845 125 2222.")
     assert dangling("The decision means the port stays shut.")
     assert dangling("According to the report, the crane was old.")
     assert dangling("This delegation signals a direct attempt.")

@@ -173,9 +173,20 @@ _ANALYSIS = re.compile(
 )
 
 
+# an appeal to readers ("Anyone with information is asked to call police on …") is a
+# service line, not a fact of the story
+_APPEAL = re.compile(
+    r"\b(?:any(?:one|body) (?:with|who has) (?:any )?information|(?:is|are) (?:being )?asked to "
+    r"(?:call|contact|ring)|(?:call|contact|ring) (?:the )?(?:police|crimestoppers|us) on)\b|"
+    r"\b\d{3,5}[ -]\d{3}[ -]?\d{3,4}\b",
+    re.IGNORECASE,
+)
+
+
 def commentary(text: str) -> bool:
-    """True for a sentence that interprets rather than reports (see ``_ANALYSIS``)."""
-    return _ANALYSIS.search(text) is not None
+    """True for a sentence that interprets rather than reports (see ``_ANALYSIS``), or
+    that appeals to readers rather than tells the story (see ``_APPEAL``)."""
+    return _ANALYSIS.search(text) is not None or _APPEAL.search(text) is not None
 
 
 def balance_quotes(text: str) -> str:
@@ -312,6 +323,8 @@ class BriefWriter:
             text = compress(best.standalone or best.text)
             if specificity == 0 or not well_formed(text) or dangling(text):
                 continue  # nothing concrete (commentary), a broken clause, or out of context
+            if _APPEAL.search(text):
+                continue  # an appeal to readers for information
             dated = [
                 (m, d)
                 for m in sorted(members, key=lambda m: m is not best)
@@ -648,6 +661,8 @@ class BriefWriter:
             if not claims or all(c.kind is ClaimKind.OPINION for c in claims):
                 continue  # nothing checkable (a heading, a caption) or opinion only
             text = compress(sentence.text)
+            if _APPEAL.search(text):
+                continue  # an appeal to readers for information
             follows = bool(picked) and picked[-1][0].index == sentence.index - 1
             if well_formed(text) and (follows or not dangling(text)):
                 picked.append((sentence, text, claims))
@@ -805,8 +820,8 @@ class BriefWriter:
                 for a, s, e in zip(cited, scores, passages, strict=True)
                 if self._holds(compress(claim.text), a, s, e)
             ]
-            if not good:
-                continue
+            if not good or (len(good) == 1 and quotes_words(claim.text)):
+                continue  # quoted words only one outlet carries: see Unverified
             out.append(
                 BriefSentence(
                     text=compress(claim.text),
