@@ -42,6 +42,7 @@ KNOWN = (
     "grouping",
     "stories",
     "brief",
+    "citations",
     "verify",
     "web",
 )

@@ -175,3 +175,14 @@ def test_quoted_words_are_told_apart_from_scare_quotes() -> None:
 
     assert quotes_words("“We were lucky with the wind,” Varnholt told reporters.")
     assert not quotes_words("Officials called the talks “constructive” on Tuesday.")
+
+
+def test_no_lead_when_only_later_sentences_report(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    check, writer = story
+    none = BriefWriter(
+        embedder=writer.embedder, nli=writer.nli, options=BriefOptions(lead_sentences=0)
+    )
+    assert none.lead(check, none.index(check)) == []
+    assert none.write(check).sections["what_happened"]  # the fill still gives a brief

@@ -77,7 +77,8 @@ class BriefOptions:
     of each article is compared to find it. ``lead_sentences`` is how far into each
     article the news lead is looked for, ``lead_checked`` how many lead candidates (the
     most central) are checked against the other articles; ``lead`` opens What happened with
-    the news lead (see :meth:`BriefWriter.lead`).
+    the news lead, ``lead_follow`` sentences of its article at most following it (see
+    :meth:`BriefWriter.lead`).
     """
 
     length: Length = "standard"
@@ -93,6 +94,7 @@ class BriefOptions:
     lead_words: int = 60
     lead: bool = True
     lead_sentences: int = 3
+    lead_follow: int = 1
     lead_checked: int = 8
 
 
@@ -485,7 +487,9 @@ class BriefWriter:
         background |= disputed_sentences(check)
         pool: list[tuple[Article, Sentence, str, list[Claim], set[str]]] = []
         for article in check.articles:
-            for sentence in article.sentences[: self.options.lead_sentences]:
+            for sentence in article.sentences[
+                : self.options.lead_sentences + self.options.lead_follow
+            ]:
                 claims = claims_at.get((article.id, sentence.index), [])
                 text = compress(sentence.text)
                 if (article.id, sentence.index) in background or not _reports(
@@ -520,7 +524,10 @@ class BriefWriter:
                 central[n] + 0.1 * (1.0 - sentence.index / span) + 0.05 * min(1.0, len(details) / 4)
             )
 
-        checked = sorted(range(len(pool)), key=lambda n: -prior(n))[: self.options.lead_checked]
+        leading = [n for n in range(len(pool)) if pool[n][1].index < span]
+        checked = sorted(leading, key=lambda n: -prior(n))[: self.options.lead_checked]
+        if not checked:
+            return []  # only later sentences report: no lead to give
         queries = [(pool[n][2], others_of[pool[n][0].id]) for n in checked]
         scores = index.support_evidence(queries)
         best: tuple[float, int, list[tuple[str, float, str]]] | None = None
@@ -537,11 +544,15 @@ class BriefWriter:
         assert best is not None
         _score, n, good = best
         out = [self._lead_line(pool[n], good)]
-        article, sentence, text, _claims, details = pool[n]
-        after = next(
-            (p for p in pool if p[0].id == article.id and p[1].index == sentence.index + 1), None
-        )
-        if after is not None and after[4] - details:
+        article, sentence, _text, _claims, details = pool[n]
+        for step in range(1, self.options.lead_follow + 1):
+            after = next(
+                (p for p in pool if p[0].id == article.id and p[1].index == sentence.index + step),
+                None,
+            )
+            if after is None or not after[4] - details:
+                break  # the lead paragraph ends at a sentence that adds no name or figure
+            details = details | after[4]
             others = others_of[article.id]
             (support, passages) = index.support_evidence([(after[2], others)])[0]
             more = [
