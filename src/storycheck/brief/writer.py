@@ -993,7 +993,11 @@ def _unverified(check: StoryCheck) -> tuple[BriefSentence, ...]:
                 evidence=(claim.text,),
                 claim_ids=(claim.id,),
                 sources=1,
-                group=claim.speaker or "",
+                # under its speaker only when it reports what they said: an outlet's
+                # analysis that names someone is the outlet's, not theirs
+                group=claim.speaker
+                if claim.speaker and (claim.kind is ClaimKind.QUOTE or said(claim.text))
+                else "",
                 status=claim.status.value,
             )
         )
