@@ -4,7 +4,6 @@ filter works. Skips cleanly when /usr/bin/chromium or playwright is missing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,6 @@ PHONE = {"width": 390, "height": 844}
 sync_api = pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=["--no-sandbox", "--disable-dev-shm-usage"],
-            )
-        except sync_api.Error as exc:
-            pytest.skip(f"chromium does not start: {exc}")
-        yield launched
-        launched.close()
 
 
 def wide_report() -> dict[str, Any]:

@@ -54,21 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=["--no-sandbox", "--disable-dev-shm-usage"],
-            )
-        except sync_api.Error as exc:
-            pytest.skip(f"chromium does not start: {exc}")
-        yield launched
-        launched.close()
-
-
 def corpus_files() -> list[str]:
     return sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
 

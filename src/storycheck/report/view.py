@@ -159,14 +159,9 @@ def full_name(article: Mapping[str, Any]) -> str:
 
 def article_record(article: Any) -> dict[str, Any]:
     """An :class:`~storycheck.model.Article` as the report/1 fields the names use."""
-    return {
-        "id": article.id,
-        "source": article.source,
-        "outlet": article.display_outlet,
-        "outlets": list(article.outlets),
-        "title": article.title,
-        "text": article.text,
-    }
+    from storycheck.report.jsonreport import article_summary
+
+    return {**article_summary(article), "text": article.text}
 
 
 def story_sources(
