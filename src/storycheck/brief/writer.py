@@ -273,6 +273,14 @@ def disputed_sentences(check: StoryCheck) -> set[tuple[str, int]]:
     }
 
 
+def background_sentences(check: StoryCheck) -> set[tuple[str, int]]:
+    """``(article id, sentence index)`` of every sentence the facts stage scoped as
+    background about another time (another year, "last month", "weeks earlier")."""
+    return {
+        (f.article_id, f.sentence_index) for f in check.facts if f.scope.startswith("background")
+    }
+
+
 def _position(claim: Claim, articles: Mapping[str, Article]) -> float:
     article = articles[claim.article_id]
     return claim.sentence_index / max(1, len(article.sentences))
@@ -423,11 +431,7 @@ class BriefWriter:
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
         # only the story's own events: not background about another time (facts' scope)
-        background = {
-            (f.article_id, f.sentence_index)
-            for f in check.facts
-            if f.scope.startswith("background")
-        }
+        background = background_sentences(check)
         dated = [
             dataclasses.replace(c, text=c.dated_text, support=())
             for c in ranked
@@ -479,12 +483,7 @@ class BriefWriter:
         for claim in check.claims:
             claims_at[(claim.article_id, claim.sentence_index)].append(claim)
         # background about another time, and the sentences behind a dispute, never lead
-        background = {
-            (f.article_id, f.sentence_index)
-            for f in check.facts
-            if f.scope.startswith("background")
-        }
-        background |= disputed_sentences(check)
+        background = background_sentences(check) | disputed_sentences(check)
         pool: list[tuple[Article, Sentence, str, list[Claim], set[str]]] = []
         for article in check.articles:
             for sentence in article.sentences[
@@ -531,10 +530,10 @@ class BriefWriter:
         queries = [(pool[n][2], others_of[pool[n][0].id]) for n in checked]
         scores = index.support_evidence(queries)
         best: tuple[float, int, list[tuple[str, float, str]]] | None = None
-        for n, (support, passages) in zip(checked, scores, strict=True):
+        for n, (_text, others), (support, passages) in zip(checked, queries, scores, strict=True):
             good = [
                 (a, s, e)
-                for a, s, e in zip(queries[checked.index(n)][1], support, passages, strict=True)
+                for a, s, e in zip(others, support, passages, strict=True)
                 if self._holds(pool[n][2], a, s, e)
             ]
             share = len(good) / max(1, len(others_of[pool[n][0].id]))

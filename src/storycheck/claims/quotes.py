@@ -190,9 +190,11 @@ def _np_speaker(subject: Any, ctx: _Context, char: int) -> _Speaker:
             if t.i == subject.i or (t.dep_ == "compound" and t.pos_ == "PROPN")
         ]
         first = min(t.i for t in words)
-        raw = subject.doc[_name_start(subject, first) : subject.i + 1].text
-        if _name_start(subject, first) == first:
+        start = _name_start(subject, first)
+        if start == first:
             raw = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+        else:
+            raw = subject.doc[start : subject.i + 1].text
         return _Speaker(ctx.names.get(raw, raw))
     return _Speaker(None)  # an abstract subject ("this juxtaposition") is nobody
 
