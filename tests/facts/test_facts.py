@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from storycheck.claims.entities import extract_entities
 from storycheck.claims.quotes import extract_quotes
 from storycheck.facts import build_table, compatible, extract_facts, interval, story_year
+from storycheck.facts.slots import UNKEYED
 from storycheck.ingest.segment import sentence_spans
 from storycheck.model import Article, Fact, FactRow, Finding, Sentence, SourceFormat
-from storycheck.models import get_parser
+from storycheck.models import get_embedder, get_parser
 from storycheck.verify.people import People
 
 
@@ -223,3 +225,87 @@ def test_story_year_is_the_year_most_articles_name() -> None:
         article("b", "The quake of November 2005 killed ten."),
     ]
     assert story_year(articles) == 2005
+
+
+def _similarity() -> Callable[[Sequence[tuple[str, str]]], list[float]]:
+    """The real embedder's cosine of sentence pairs (what cross-check passes in)."""
+    embedder = get_embedder()
+
+    def similarity(pairs: Sequence[tuple[str, str]]) -> list[float]:
+        left = np.asarray(embedder.encode([a for a, _ in pairs]))
+        right = np.asarray(embedder.encode([b for _, b in pairs]))
+        return [float(x) for x in np.sum(left * right, axis=1)]
+
+    return similarity
+
+
+def aligned(*texts: str) -> tuple[tuple[FactRow, ...], tuple[Finding, ...]]:
+    articles = [article(chr(ord("a") + n), t) for n, t in enumerate(texts)]
+    return build_table(facts_of(articles), articles, _similarity())
+
+
+def test_one_slot_said_with_two_verbs_is_aligned_by_its_sentence() -> None:
+    text = "But markets reacted to the riots with alarm as Greek stocks {} in Athens."
+    _rows, findings = aligned(text.format("plunged 5.4 per cent"), text.format("fell 3.9 percent"))
+    (finding,) = [f for f in findings if f.kind == "number"]
+    assert {s.value for s in finding.sides} == {"5.4 per cent", "3.9 percent"}
+
+
+def test_a_figure_nobody_else_gives_is_not_in_the_table() -> None:
+    rows, _findings = aligned(
+        "Pirates in two speed boats attacked the merchant ship near Aden on Saturday.",
+        "The navy said the warship carried 13 helicopters and a crew of sailors.",
+    )
+    assert not [r for r in rows if r.key.startswith(UNKEYED)]
+
+
+def test_how_many_times_is_a_slot_of_its_verb() -> None:
+    facts = facts_of(
+        [
+            article("a", "Gray had previously been arrested four times, police said."),
+            article("b", "Gray was arrested twice on theft charges, police said."),
+        ]
+    )
+    times = {(f.article_id, f.key, f.number) for f in facts if f.key.startswith("times|")}
+    assert times == {("a", "times|arrest", 4.0), ("b", "times|arrest", 2.0)}
+
+
+def test_a_model_number_is_not_a_count() -> None:
+    facts = facts_of([article("a", "The commandos seized seven AK-47 rifles from the pirates.")])
+    counts = {(f.key, f.number) for f in facts if f.kind == "quantity"}
+    assert ("rifle", 7.0) in counts
+    assert not [f for f in facts if f.number == 47.0]
+
+
+def test_one_event_named_two_ways_shares_a_row() -> None:
+    _rows, findings = aligned(
+        "The blaze broke out at about 8.40pm on Friday in the roof of the store.",
+        "The fire broke out at 7.15pm on Friday in the roof of the store.",
+    )
+    (finding,) = [f for f in findings if f.kind == "time"]
+    assert {a for s in finding.sides for a in s.article_ids} == {"a", "b"}
+
+
+def test_dates_of_two_events_of_one_subject_are_kept_apart() -> None:
+    _rows, findings = aligned(
+        "A former employee opened fire at the office Christmas party on Friday, police said.",
+        "A former employee was charged with murder on Saturday over the office Christmas party.",
+    )
+    assert not [f for f in findings if f.kind == "date"]
+
+
+@pytest.mark.parametrize(("other", "disputed"), [("nine", True), ("96", False)])
+def test_a_figure_ten_times_another_is_another_scope(other: str, disputed: bool) -> None:
+    _rows, findings = table(
+        "The running back scored six touchdowns for the Saints against Seattle.",
+        f"The running back scored {other} touchdowns for the Saints against Seattle.",
+    )
+    assert bool([f for f in findings if f.kind == "number"]) is disputed
+
+
+def test_crowd_estimates_can_differ_tenfold() -> None:
+    _rows, findings = table(
+        "Police said 20,000 people marched through central Athens on Wednesday.",
+        "Organisers said 200,000 people marched through central Athens on Wednesday.",
+    )
+    assert [f for f in findings if f.kind == "number"]

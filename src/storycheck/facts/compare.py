@@ -16,11 +16,14 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from storycheck.model import Article, Fact, FactCell, FactRow, Finding, FindingSide
+
+from .slots import PEOPLE, UNKEYED
 
 APPROX = 0.1  # "about 30" covers 27–33
 EXACT = 0.005
@@ -244,12 +247,33 @@ def _context(fact: Fact, articles: Mapping[str, Article]) -> set[str]:
 def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
     """Two figures for one slot are about the same thing when the words around them
     overlap; a date, time or speaker slot already names its event."""
-    if a.kind not in ("quantity", "place") or a.key in _SPECIFIC:
+    if a.kind == "date":
+        # one verb and subject can date several events of a life ("Benjamin was chosen
+        # in 1995 … in 2002"): two different years must also be said about one thing
+        ya, yb = _parts(a.unit).get("y"), _parts(b.unit).get("y")
+        if ya is None or yb is None or ya == yb:
+            return True
+    elif a.kind not in ("quantity", "place") or a.key in _SPECIFIC:
         return True
+    if a.kind == "quantity" and _another_scale(a, b):
+        return False
     ca, cb = _context(a, articles), _context(b, articles)
     if not ca or not cb:
         return False
     return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
+
+
+#: a figure this many times another of one slot is most likely another scope (a season's
+#: yards vs a game's, a career's total vs a year's) — except counts of people, where
+#: estimates by police and by organisers can differ tenfold
+SCOPE_RATIO = 10.0
+
+
+def _another_scale(a: Fact, b: Fact) -> bool:
+    if a.number is None or b.number is None or _slot_class(a) in ("count|people", "count"):
+        return False
+    lo, hi = sorted((abs(a.number), abs(b.number)))
+    return lo > 0 and hi / lo >= SCOPE_RATIO
 
 
 _BOUNDS = frozenset({"at_least", "more_than", "at_most", "less_than", "nearly", "just_over"})
@@ -285,6 +309,9 @@ def _disagreeing(group: Sequence[Fact], articles: Mapping[str, Article]) -> set[
 Similarity = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
 #: cosine of two event sentences (dates masked) for "the same event, other words"
 SAME_EVENT = 0.7
+#: cosine of two events as worded ("what time the blaze broke out") of one verb
+SAME_EVENT_WORDS = 0.6
+SAME_EVENT_NAMED = 0.75  # chosen on the conflicts dev set (0.6–0.9 tried)
 
 
 def _masked(fact: Fact, articles: Mapping[str, Article]) -> str:
@@ -306,6 +333,9 @@ def merge_events(
     by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in timed:
         by_subject[(fact.kind, fact.key.rsplit("|", 1)[1])].append(fact)
+    by_verb: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in timed:
+        by_verb[(fact.kind, fact.key.split("|")[1])].append(fact)
     groups = _Groups()
     asks: list[tuple[Fact, Fact]] = []
     for group in by_subject.values():
@@ -314,11 +344,27 @@ def merge_events(
                 if a.key != b.key and a.article_id != b.article_id:
                     asks.append((a, b))
     asks = asks[:MAX_EVENT_PAIRS]
-    if not asks:
+    # one thing happening to a subject named two ways ("the blaze broke out" / "the fire
+    # broke out"): the same verb, and the events as worded match
+    labels: dict[tuple[str, str], tuple[Fact, Fact]] = {}
+    for group in by_verb.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                if a.key != b.key and a.article_id != b.article_id:
+                    labels.setdefault((a.key, b.key), (a, b))
+    named = list(labels.values())[:MAX_EVENT_PAIRS]
+    if not asks and not named:
         return list(facts)
     scores = similarity([(_masked(a, articles), _masked(b, articles)) for a, b in asks])
-    for (a, b), score in zip(asks, scores, strict=True):
-        if score >= SAME_EVENT:
+    worded = similarity([(a.slot, b.slot) for a, b in [*asks, *named]])
+    for n, (a, b) in enumerate([*asks, *named]):
+        if n < len(asks):
+            # the sentences match, and so do the events as worded ("opened fire" and
+            # "was charged" in two tellings of one story are two events)
+            same = scores[n] >= SAME_EVENT and worded[n] >= SAME_EVENT_WORDS
+        else:
+            same = worded[n] >= SAME_EVENT_NAMED
+        if same:
             groups.join(a.key, b.key)
     return [
         dataclasses.replace(f, key=str(groups.find(f.key))) if f.key in groups.parent else f
@@ -327,6 +373,112 @@ def merge_events(
 
 
 MAX_EVENT_PAIRS = 5000
+#: cosine of two sentences with their values masked for "one slot, said two ways"
+SAME_SLOT = 0.75  # chosen on the conflicts dev set (0.7–0.9 tried)
+MAX_SLOT_PAIRS = 5000
+MIN_SLOT_WORDS = 4
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_CLOCK = re.compile(
+    r"\b(?:when|updated|posted|published|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|[ap]\.?m|bst|gmt|[ecmp][sd]?t)\b",
+    re.IGNORECASE,
+)
+_MEASURES = frozenset({"percent", "money", "distance", "duration"})
+
+
+def _slot_class(fact: Fact) -> str | None:
+    """What kind of value a fact gives: only facts of one class can share a slot (a
+    date with a date, a share with a share, a count of boats with a count of boats, a
+    count of people with one of people)."""
+    if fact.kind in ("date", "time"):
+        return fact.kind
+    if fact.kind != "quantity":
+        return None
+    parts = fact.key.lstrip(UNKEYED).split("|")
+    if parts[0] == "money":
+        return "|".join(parts[:2])
+    if parts[0] in _MEASURES:
+        return parts[0]
+    noun = parts[1] if parts[0] == "count" and len(parts) > 1 else parts[0]
+    if noun in PEOPLE or noun in _SPECIFIC or noun in ("", "count"):
+        return "count|people" if noun else "count"
+    return f"count|{noun}"
+
+
+def _same_verb(a: Fact, b: Fact) -> bool:
+    """Do two dates hang from one verb (either unknown counts as yes)? The verb is the
+    second part of a date's key, named ("date|occur|fire") or not ("?date|charge")."""
+    va, vb = (f.key.split("|")[1].split(" ")[0] if "|" in f.key else "" for f in (a, b))
+    return not va or not vb or va == vb
+
+
+def merge_contexts(
+    facts: Sequence[Fact], articles: Mapping[str, Article], similarity: Similarity
+) -> list[Fact]:
+    """Put facts of different articles in one slot when their sentences say the same
+    thing with the values masked ("Greek stocks plunged [5.4 per cent]" / "Greek stocks
+    closed down [3.9 percent]"), whatever verb or subject the parse keyed them by.
+
+    A fact whose slot the parse could not name (key ``?…``) joins the slot of a matching
+    fact; two named slots join only when neither is a specific one (the dead and the
+    injured are never one slot). Unmatched unnamed facts are dropped: a figure nobody
+    else gives has nothing to be compared with, and no label an editor could read.
+    """
+    from storycheck.verify.support import content_words  # (verify imports this module)
+
+    masked = [_masked(f, articles) for f in facts]
+    # a dateline or a heading ("THURSDAY, DECEMBER 3, 2009") says nothing about its value
+    classes = [
+        _slot_class(f)
+        if len(content_words(" ".join(_WORD.findall(_CLOCK.sub(" ", m))))) >= MIN_SLOT_WORDS
+        else None
+        for f, m in zip(facts, masked, strict=True)
+    ]
+    contexts = [_context(f, articles) for f in facts]
+    # an unnamed fact is a slot of its own until it joins one
+    nodes = [f"{f.key}#{f.id}" if f.key.startswith(UNKEYED) else f.key for f in facts]
+    by_class: dict[str, list[int]] = defaultdict(list)
+    for n, cls in enumerate(classes):
+        if cls is not None and facts[n].scope != "forecast":
+            by_class[cls].append(n)
+    asks: list[tuple[int, int, int]] = []
+    for members in by_class.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                a, b = facts[i], facts[j]
+                if a.article_id == b.article_id or nodes[i] == nodes[j]:
+                    continue
+                named = not a.key.startswith(UNKEYED) and not b.key.startswith(UNKEYED)
+                if named and (
+                    a.kind in ("date", "time") or a.key in _SPECIFIC or b.key in _SPECIFIC
+                ):
+                    continue  # (named events are joined by merge_events)
+                if a.kind in ("date", "time") and not _same_verb(a, b):
+                    continue  # "opened fire … Friday" and "was charged Saturday"
+                shared = len(contexts[i] & contexts[j])
+                if shared:
+                    asks.append((-shared, i, j))
+    asks = sorted(asks)[:MAX_SLOT_PAIRS]
+    groups = _Groups()
+    if asks:
+        scores = similarity([(masked[i], masked[j]) for _, i, j in asks])
+        for (_, i, j), score in zip(asks, scores, strict=True):
+            if score < SAME_SLOT:
+                continue
+            if facts[i].key.startswith(UNKEYED):
+                i, j = j, i  # a named slot is the group's name
+            groups.join(nodes[j], nodes[i])
+    out: list[Fact] = []
+    for fact, node in zip(facts, nodes, strict=True):
+        if node not in groups.parent:
+            if node.startswith(UNKEYED):
+                continue  # an unnamed fact nothing else matched
+            out.append(fact)
+            continue
+        root = str(groups.find(node))
+        out.append(fact if root == fact.key else dataclasses.replace(fact, key=root))
+    return out
 
 
 def build_table(
@@ -341,7 +493,10 @@ def build_table(
     """
     facts = list(facts)
     if similarity is not None:
-        facts = merge_events(facts, {a.id: a for a in articles}, similarity)
+        texts = {a.id: a for a in articles}
+        facts = merge_contexts(merge_events(facts, texts, similarity), texts, similarity)
+    else:
+        facts = [f for f in facts if not f.key.startswith(UNKEYED)]
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.scope != "forecast":
@@ -361,7 +516,8 @@ def build_table(
             disputed, status = False, "varied"
         if disputed and _is_update(key, sides, texts):
             status = "update"
-        slot = group[0].slot + (f" ({scope})" if scope != "main" else "")
+        # (a slot the parse named says more than one only context alignment gave)
+        slot = max((f.slot for f in group), key=len) + (f" ({scope})" if scope != "main" else "")
         cells = tuple(
             FactCell(
                 article_id=a,

@@ -21,8 +21,11 @@ if TYPE_CHECKING:  # (verify imports this stage: no import back at run time)
     from storycheck.verify.people import People
 
 from .slots import (
+    DEAD,
     DISTANCE,
     DURATION,
+    INJURED,
+    UNKEYED,
     VAGUE_VERBS,
     governor,
     lemma,
@@ -277,7 +280,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         elif verb and verb not in VAGUE_VERBS:
             key, label = f"distance|{verb}", f"distance ({gov.text.lower() if gov else ''})"
         else:
-            continue
+            key, label = f"{UNKEYED}distance", "distance"
         taken.append(m.span())
         sink.add(
             sentence,
@@ -299,6 +302,8 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             r"\s?(a\.\s?m|p\.\s?m|am\b|pm\b|block)", after
         ):
             continue
+        if q.start >= 2 and text[q.start - 1] in "-/" and text[q.start - 2].isalpha():
+            continue  # "AK-47", "F/16": part of a name
         tokens = _tokens(doc, base + q.start, base + q.end)
         if not tokens or _not_a_count(q.text, tokens, q.kind):
             continue
@@ -310,13 +315,13 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         elif q.kind == "money":
             gov = governor(_top(tokens))
             thing = _money_thing(tokens, gov)
-            if not thing:
-                continue
             rate = " a year" if _RATE.search(text[q.end :]) else ""
             # "the scheme", "the extension", "will cost": one price in different words;
             # the context check at comparison keeps different sums apart
             key = f"money|{q.unit or ''}{'|rate' if rate else ''}"
-            label = f"amount ({thing}{rate})"
+            label = f"amount ({thing}{rate})" if thing else f"amount{rate}"
+            if not thing:
+                key = UNKEYED + key
         elif q.kind == "percent":
             of = re.match(
                 r"\s*(?:of|in)\s+(?:the\s+|its\s+|their\s+|\w+[’']s\s+)?([a-z]+)", text[q.end :]
@@ -324,14 +329,13 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             gov = governor(_top(tokens))
             thing = of.group(1) if of else (lemma(gov) if gov is not None else "")
             if not thing or thing in VAGUE_VERBS:
-                continue
-            key, label = f"percent|{thing}", f"share of {thing}"
+                key, label = f"{UNKEYED}percent", "share (percent)"
+            else:
+                key, label = f"percent|{thing}", f"share of {thing}"
         elif q.kind == "duration":
             noun = noun_of(tokens)
             gov = governor(noun if noun is not None else _top(tokens))
             verb = lemma(gov) if gov is not None else ""
-            if not verb or verb in VAGUE_VERBS or verb in _SPEECH:
-                continue
             number = q.value * DURATION.get(q.unit or "", 1.0)
             if number >= 43200:
                 continue  # months and years: careers, contracts, sentences — background
@@ -339,11 +343,22 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             # "lasted two hours", "after almost three hours", "two hours of talks": one
             # slot per time scale; the context check keeps different spans apart
             key, label, unit = f"duration|{scale}", f"how long ({scale})", "minute"
+            if not verb or verb in VAGUE_VERBS or verb in _SPEECH:
+                key = UNKEYED + key
+        elif (repeat := _repeated(noun_of(tokens))) is not None:
+            key, label = repeat  # "arrested four times"
         else:
             noun = noun_of(tokens)
+            top = _top(tokens)
+            if noun is None and top.dep_ in ("compound", "nummod") and not top.head.is_alpha:
+                noun = top.head  # "seven AK-47 rifles", the model name parsed as a number
+            if noun is not None and not noun.is_alpha and noun.head.pos_ == "NOUN":
+                noun = noun.head  # "seven AK-47 rifles" count rifles
             found = measured(noun, noun if noun is not None else _top(tokens), q.value)
             if found is None:
-                continue
+                if noun is None or not lemma(noun).isalpha():
+                    continue  # a bare number, a code or a model name ("AK-47s")
+                found = (f"{UNKEYED}count|{lemma(noun)}", f"number of {noun.text.lower()}")
             key, label = found
             owner = owner_of(noun if noun is not None else _top(tokens))
             if owner and key not in ("dead", "injured", "missing"):
@@ -361,6 +376,37 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             number=number,
             qualifier=qualifier,
             unit=unit,
+            scope=scope,
+        )
+
+
+def _repeated(token: Any | None) -> tuple[str, str] | None:
+    """(key, label) of "how many times" something happened, for the "times" of "arrested
+    four times" or for "twice": keyed by the verb, not its subject (a participle has none)."""
+    if token is None or token.lower_ not in ("times", "twice", "thrice"):
+        return None
+    gov = governor(token) if token.lower_ == "times" else token.head
+    if gov is None or gov.pos_ != "VERB" or lemma(gov) in VAGUE_VERBS | _SPEECH:
+        return None
+    return f"times|{lemma(gov)}", f"how many times ({gov.text.lower()})"
+
+
+def _multiples(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+    """ "married twice", "hit thrice": a count of times without a number word."""
+    for m in re.finditer(r"\b(twice|thrice)\b", sentence.text, re.IGNORECASE):
+        tokens = _tokens(doc, sentence.start + m.start(), sentence.start + m.end())
+        found = _repeated(tokens[0]) if len(tokens) == 1 else None
+        if found is None:
+            continue
+        sink.add(
+            sentence,
+            kind="quantity",
+            key=found[0],
+            slot=found[1],
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            number=2.0 if m.group(1).lower() == "twice" else 3.0,
             scope=scope,
         )
 
@@ -385,18 +431,27 @@ def _not_a_count(text: str, tokens: list[Any], kind: str) -> bool:
         and first.nbor(-1).is_alpha
     ):
         return True  # "AK-47", "F/16": part of a name
-    if any(
-        c.lower_ in ("other", "more", "another", "additional", "further")
-        for c in _top(tokens).head.children
-    ) or (
-        tokens[-1].i + 1 < len(tokens[-1].doc)
-        and tokens[-1].nbor(1).lower_ in ("other", "more", "others")
-    ):
+    if (
+        any(
+            c.lower_ in ("other", "more", "another", "additional", "further")
+            for c in _top(tokens).head.children
+        )
+        or (
+            tokens[-1].i + 1 < len(tokens[-1].doc)
+            and tokens[-1].nbor(1).lower_ in ("other", "more", "others")
+        )
+    ) and not _toll(tokens):
         return True  # "three other rifles": a different subset
     head = _top(tokens).head
     return head.lower_.rstrip(".") in _MONTHS or (
         tokens[0].i > 0 and tokens[0].nbor(-1).lower_.rstrip(".") in _MONTHS
     )
+
+
+def _toll(tokens: list[Any]) -> bool:
+    """ "killing two workers and wounding two others": the others are a toll of their own."""
+    gov = governor(_top(tokens))
+    return gov is not None and lemma(gov) in DEAD | INJURED
 
 
 _NEARLY = re.compile(r"\b(nearly|almost|just under|close to|just shy of)\s+$", re.IGNORECASE)
@@ -458,9 +513,12 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
-        event = _event_slot(sink, _top(tokens), "date", "when")
-        if event is None:
-            continue
+        top = _top(tokens)
+        verb = _head_verb(top)
+        event = _event_slot(sink, top, "date", "when") or (
+            f"{UNKEYED}date|{verb}",
+            f"when ({verb})" if verb else "when",
+        )
         sink.add(
             sentence,
             kind="date",
@@ -482,6 +540,20 @@ _EVENT_VERBS = {
     ),
     **dict.fromkeys("vote approve pass back adopt endorse".split(), "decide"),
 }
+
+
+def _head_verb(token: Any) -> str:
+    """The (folded) verb a date or time hangs from, however far up: what an unnamed
+    date dates ("opened fire … Friday": open; "was charged Saturday": charge)."""
+    node = token
+    for _ in range(6):
+        if node.pos_ == "VERB":
+            verb = lemma(node)
+            return _EVENT_VERBS.get(verb, verb)
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return ""
 
 
 def _event_key(kind: str, verb: str, subject: str) -> str:
@@ -521,9 +593,11 @@ def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
         top = _top(tokens)
         if top.lower_ in ("am", "pm") and top.dep_ == "advcl":
             top = top.head  # "shortly before 4 am" parsed as a clause of its own
-        event = _event_slot(sink, top, "time", "what time")
-        if event is None:
-            continue
+        verb = _head_verb(top)
+        event = _event_slot(sink, top, "time", "what time") or (
+            f"{UNKEYED}time|{verb}",
+            f"what time ({verb})" if verb else "what time",
+        )
         sink.add(
             sentence,
             kind="time",
@@ -719,6 +793,7 @@ def extract_facts(
         tokens = _tokens(doc, sentence.start, sentence.end)
         scope = sentence_scope(sentence, tokens, year)
         _quantities(sink, sentence, doc, scope, people)
+        _multiples(sink, sentence, doc, scope)
         _dates(sink, sentence, doc, scope, published)
         _times(sink, sentence, doc, scope)
         _ages(sink, sentence, mine, people)

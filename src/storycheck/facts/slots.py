@@ -54,6 +54,9 @@ VAGUE = frozenset(
 )
 #: predicates too vague to tell two counts of people apart
 VAGUE_VERBS = frozenset("be become have include say tell report make take get give see".split())
+#: the key prefix of a fact whose slot the parse does not name: it is compared only once
+#: context alignment (:func:`storycheck.facts.compare.merge_contexts`) puts it in a slot
+UNKEYED = "?"
 POPULATION_FLOOR = 100  # "a population of 20" is not a place's population
 _UP = frozenset({"prep", "pobj", "agent", "conj", "appos", "acl", "relcl", "attr"})
 

@@ -127,6 +127,9 @@ def specifics_found(sentence: str, source: str) -> bool:
     if not wanted:
         return True
     have = content_words(source) | _initials(source)
+    if not all(options & have for options in wanted):
+        # the initials of the source's own names ("Larrow Valley Fire" gives "lvf")
+        have |= {o for options in specifics(source) for o in options}
     return all(options & have for options in wanted)
 
 
