@@ -241,8 +241,8 @@ def role_conflicts(
                                     name,
                                     a_id,
                                     b_id,
-                                    f"{role_label(ra)} {name}",
-                                    f"{role_label(rb)} {name}",
+                                    role_label(ra),  # (the finding's subject names them)
+                                    role_label(rb),
                                     ra.text,
                                     rb.text,
                                 )
