@@ -17,7 +17,7 @@ import dataclasses
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -377,6 +377,7 @@ MAX_EVENT_PAIRS = 5000
 SAME_SLOT = 0.75  # chosen on the conflicts dev set (0.7–0.9 tried)
 MAX_SLOT_PAIRS = 5000
 MIN_SLOT_WORDS = 4
+MAX_POSTING = 200
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _CLOCK = re.compile(
     r"\b(?:when|updated|posted|published|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
@@ -444,21 +445,26 @@ def merge_contexts(
             by_class[cls].append(n)
     asks: list[tuple[int, int, int]] = []
     for members in by_class.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                a, b = facts[i], facts[j]
-                if a.article_id == b.article_id or nodes[i] == nodes[j]:
-                    continue
-                named = not a.key.startswith(UNKEYED) and not b.key.startswith(UNKEYED)
-                if named and (
-                    a.kind in ("date", "time") or a.key in _SPECIFIC or b.key in _SPECIFIC
-                ):
-                    continue  # (named events are joined by merge_events)
-                if a.kind in ("date", "time") and not _same_verb(a, b):
-                    continue  # "opened fire … Friday" and "was charged Saturday"
-                shared = len(contexts[i] & contexts[j])
-                if shared:
-                    asks.append((-shared, i, j))
+        # blocking: only facts whose contexts share a word are candidates (an inverted
+        # index, not every pair); a word most of the class shares tells nothing apart
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            for word in contexts[i]:
+                postings[word].append(i)
+        shared: Counter[tuple[int, int]] = Counter()
+        for ids in postings.values():
+            if len(ids) <= MAX_POSTING:
+                shared.update(itertools.combinations(ids, 2))
+        for (i, j), count in shared.items():
+            a, b = facts[i], facts[j]
+            if a.article_id == b.article_id or nodes[i] == nodes[j]:
+                continue
+            named = not a.key.startswith(UNKEYED) and not b.key.startswith(UNKEYED)
+            if named and (a.kind in ("date", "time") or a.key in _SPECIFIC or b.key in _SPECIFIC):
+                continue  # (named events are joined by merge_events)
+            if a.kind in ("date", "time") and not _same_verb(a, b):
+                continue  # "opened fire … Friday" and "was charged Saturday"
+            asks.append((-count, i, j))
     asks = sorted(asks)[:MAX_SLOT_PAIRS]
     groups = _Groups()
     if asks:

@@ -241,8 +241,8 @@ def role_conflicts(
                                     name,
                                     a_id,
                                     b_id,
-                                    role_label(ra),  # (the finding's subject names them)
-                                    role_label(rb),
+                                    f"{role_label(ra)} {name}",  # (as it would be printed)
+                                    f"{role_label(rb)} {name}",
                                     ra.text,
                                     rb.text,
                                 )
