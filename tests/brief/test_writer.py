@@ -163,11 +163,32 @@ def test_the_lead_never_comes_from_background_or_commentary() -> None:
     assert dangling("The decision means the port stays shut.")
     assert dangling("According to the report, the crane was old.")
     assert dangling("This delegation signals a direct attempt.")
+    assert dangling("Afterward he hosted a candlelit ceremony at the White House.")
     assert not dangling("The crane collapsed on Thursday.")
     assert said("Mara Ortiz blamed the owners, the union said.")
     assert said("According to police, two people were hurt.")
     assert not said("The House voted 220-210 to pass the bill.")
     assert not said("Households were asked to keep their windows closed.")
+
+
+def test_a_group_is_worded_by_the_representative_article_when_as_plain() -> None:
+    from storycheck.brief.writer import _plainest
+    from storycheck.model import Claim, ClaimKind
+
+    def claim(n: int, article: str, text: str, kind: ClaimKind = ClaimKind.FACT) -> Claim:
+        return Claim(f"c{n}", article, 0, 0, len(text), text, kind=kind)
+
+    members = [
+        claim(1, "a", "A crane fell at two Westport berths on Thursday."),
+        claim(2, "b", "A container crane collapsed at the Westport harbour on Thursday morning."),
+        claim(3, "c", "A crane collapsed at the harbour, officials “confirmed” on Thursday."),
+    ]
+    assert _plainest(members).id == "c1"  # the shortest plain one
+    assert _plainest(members, "b").id == "c2"  # the representative article's wording
+    # … but not a quotation or a credited statement over a plain fact
+    assert _plainest(members, "c").id == "c1"
+    credited = [*members[:1], claim(4, "d", "Police said a crane fell.", ClaimKind.ATTRIBUTED)]
+    assert _plainest(credited, "d").id == "c1"
 
 
 def test_quoted_words_are_told_apart_from_scare_quotes() -> None:

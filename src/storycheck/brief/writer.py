@@ -11,11 +11,12 @@ headings): each such line cites that article plus every other article the suppor
 finds supporting it, and a line only one outlet carries is marked ``single_source``.
 
 Equivalent claims (linked by entailment across articles) are grouped; each group is one
-candidate, worded by its plainest member, scored by how many outlets carry it, how
-central it is to the story and how early the articles report it, and chosen with maximal
-marginal relevance so the brief does not repeat itself. Every sentence is then checked
-against each article it cites (:mod:`storycheck.verify.support`); citations the model does
-not find support for are removed, and a sentence left with fewer than two is dropped.
+candidate, worded by its plainest member (the most representative article's when it is as
+plain), scored by how many outlets carry it, how central it is to the story and how early
+the articles report it, and chosen with maximal marginal relevance so the brief does not
+repeat itself. Every sentence is then checked against each article it cites
+(:mod:`storycheck.verify.support`); citations the model does not find support for are
+removed, and a sentence left with fewer than two is dropped.
 """
 
 from __future__ import annotations
@@ -142,10 +143,12 @@ def well_formed(text: str) -> bool:
     return bool(text) and _BROKEN.search(text) is None and _words(text) >= 4
 
 
-# a sentence that opens by pointing back ("Their journey …", "These events …") only makes
-# sense after the sentence it followed in its article; the brief reorders lines
+# a sentence that opens by pointing back ("Their journey …", "These events …", "Afterward
+# he …") only makes sense after the sentence it followed in its article; the brief
+# reorders lines
 _DANGLING = re.compile(
-    r"^[“\"']?(?:he|she|they|their|his|her|its|it|these|those|this|that|such)\b", re.IGNORECASE
+    r"^[“\"']?(?:he|she|they|their|his|her|its|it|these|those|this|that|such|afterwards?)\b",
+    re.IGNORECASE,
 )
 # … or with a definite phrase that names what came before only by its kind ("The decision
 # means …", "The dramatic turn of events …", "According to the report, …")
@@ -242,15 +245,22 @@ class _Candidate:
     support: tuple[float, ...] = ()
     evidence: tuple[str, ...] = ()
     status: str = ClaimStatus.CORROBORATED.value
+    # the article sentence the text is worded from: ``(article id, sentence index)``
+    origin: tuple[str, int] | None = None
 
 
-def _plainest(claims: Sequence[Claim]) -> Claim:
-    def cost(c: Claim) -> tuple[int, int, int]:
+def _plainest(claims: Sequence[Claim], representative: str | None = None) -> Claim:
+    """The member a group is worded by: a fact before a credited statement, no quotation
+    marks, then the ``representative`` article's wording (the story's most typical
+    report), then a middling length."""
+
+    def cost(c: Claim) -> tuple[int, int, int, int]:
         text = c.standalone or c.text
         n = _words(text)
         return (
             0 if c.kind is ClaimKind.FACT else 1,
             1 if _QUOTE_MARKS.search(text) else 0,
+            0 if c.article_id == representative else 1,
             abs(n - 18) if n < 8 or n > 35 else n // 4,
         )
 
@@ -319,6 +329,8 @@ class BriefWriter:
         }
         out: list[_Candidate] = []
         behind_dispute = disputed_sentences(check)
+        representative = self.representative(check)
+        typical = representative.id if representative is not None else None
         for members in claim_groups(check.claims, allowed):
             if any((m.article_id, m.sentence_index) in behind_dispute for m in members):
                 continue  # a sentence that puts its article on a side of a dispute
@@ -328,7 +340,7 @@ class BriefWriter:
             )
             if len(sources) < self.options.min_sources:
                 continue
-            best = _plainest(members)
+            best = _plainest(members, typical)
             specificity = len(best.entities) + len(best.quantities) + len(best.dates)
             text = compress(best.standalone or best.text)
             if specificity == 0 or not well_formed(text) or dangling(text):
@@ -353,6 +365,7 @@ class BriefWriter:
                     else "",
                     has_detail=any(m.quantities or m.dates for m in members),
                     specificity=specificity,
+                    origin=(best.article_id, best.sentence_index),
                 )
             )
         if not out:
@@ -594,6 +607,7 @@ class BriefWriter:
             status=ClaimStatus.CORROBORATED.value
             if len(cites) >= self.options.min_sources
             else ClaimStatus.SINGLE_SOURCE.value,
+            origin=(article.id, sentence.index),
         )
 
     def _verify(
@@ -673,7 +687,13 @@ class BriefWriter:
             text = compress(sentence.text)
             if _APPEAL.search(text):
                 continue  # an appeal to readers for information
-            follows = bool(picked) and picked[-1][0].index == sentence.index - 1
+            # a pointer back reads right after the sentence it followed in the article:
+            # the fill's previous line, or the brief's last line before the fill
+            follows = (
+                picked[-1][0].index == sentence.index - 1
+                if picked
+                else bool(chosen) and chosen[-1].origin == (article.id, sentence.index - 1)
+            )
             if well_formed(text) and (follows or not dangling(text)):
                 picked.append((sentence, text, claims))
         if not picked:
@@ -711,6 +731,7 @@ class BriefWriter:
                     status=ClaimStatus.CORROBORATED.value
                     if len(cites) >= self.options.min_sources
                     else ClaimStatus.SINGLE_SOURCE.value,
+                    origin=(article.id, sentence.index),
                 )
             )
         return out
