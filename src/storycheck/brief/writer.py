@@ -312,8 +312,16 @@ class BriefWriter:
         self.nli = nli
         self.options = options or BriefOptions()
         self._articles: dict[str, Article] = {}
+        # the story whose disputed sentences were worked out last, and those sentences
+        # (one write asks for them from the lead, the candidates, the fill and who said what)
+        self._disputed: tuple[StoryCheck, set[tuple[str, int]]] | None = None
 
     # -- candidates ----------------------------------------------------------------
+
+    def _behind_dispute(self, check: StoryCheck) -> set[tuple[str, int]]:
+        if self._disputed is None or self._disputed[0] is not check:
+            self._disputed = (check, disputed_sentences(check))
+        return self._disputed[1]
 
     def candidates(self, check: StoryCheck) -> list[_Candidate]:
         """Groups of equivalent corroborated, undisputed claims, scored."""
@@ -328,7 +336,7 @@ class BriefWriter:
             and c.id not in disputed
         }
         out: list[_Candidate] = []
-        behind_dispute = disputed_sentences(check)
+        behind_dispute = self._behind_dispute(check)
         representative = self.representative(check)
         typical = representative.id if representative is not None else None
         for members in claim_groups(check.claims, allowed):
@@ -496,7 +504,7 @@ class BriefWriter:
         for claim in check.claims:
             claims_at[(claim.article_id, claim.sentence_index)].append(claim)
         # background about another time, and the sentences behind a dispute, never lead
-        background = background_sentences(check) | disputed_sentences(check)
+        background = background_sentences(check) | self._behind_dispute(check)
         pool: list[tuple[Article, Sentence, str, list[Claim], set[str]]] = []
         for article in check.articles:
             for sentence in article.sentences[
@@ -668,7 +676,7 @@ class BriefWriter:
             if claim.article_id == article.id:
                 claims_at[claim.sentence_index].append(claim)
         taken = {c.id for cand in chosen for c in cand.claims}
-        behind_dispute = disputed_sentences(check)
+        behind_dispute = self._behind_dispute(check)
         picked: list[tuple[Sentence, str, list[Claim]]] = []
         for sentence in article.sentences:
             if (article.id, sentence.index) in behind_dispute:
@@ -788,7 +796,7 @@ class BriefWriter:
         named = {
             e.name.casefold() for e in check.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
         }
-        behind_dispute = disputed_sentences(check)
+        behind_dispute = self._behind_dispute(check)
         # the sentences next to a quote only one outlet carries frame it ("Speaking at a
         # rally, he insisted …" before the quote): they rest on the same single source
         framing = {
