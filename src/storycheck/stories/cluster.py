@@ -48,6 +48,11 @@ class StoryOptions:
     """Clustering parameters (defaults tuned on ECB+ train topics and NeuS val; see docs)."""
 
     threshold: float = 0.4
+    #: the threshold of a small collection (at most ``small_corpus`` articles, the store's
+    #: included): there one event's own words are in most articles, so IDF weighs them
+    #: low and the term scores of one event's reports run lower than in a large corpus
+    small_threshold: float = 0.35
+    small_corpus: int = 100
     emb_weight: float = 0.5
     link_weight: float = 0.5
     candidate_floor: float = 0.3
@@ -99,6 +104,7 @@ class StoryClusterer:
         self._dates: list[datetime | None] = []
         self._df: dict[str, int] = {}
         self._n_docs = 0
+        self._planned = 0  # articles the collection will hold once this add is done
         self._dim = 0
         self._index: object | None = None
         self._next_seq = 0
@@ -201,6 +207,7 @@ class StoryClusterer:
             if f.article_id not in self._key_of and f.article_id not in seen:
                 fresh.append(f)
                 seen.add(f.article_id)
+        self._planned = self._n_docs + len(fresh)
         size = max(1, self.opts.chunk)
         for start in range(0, len(fresh), size):
             self._add_chunk(fresh[start : start + size])
@@ -254,6 +261,13 @@ class StoryClusterer:
         if self._since_merge >= self.opts.merge_every:
             self.merge()
 
+    def threshold(self) -> float:
+        """The score an article needs to join a story: ``small_threshold`` while the
+        collection (with what is being added) is small, else ``threshold``."""
+        size = max(self._n_docs, self._planned)
+        small = size <= self.opts.small_corpus
+        return self.opts.small_threshold if small else self.opts.threshold
+
     def _choose(self, feat: ArticleFeatures, vec: FloatArray, best: dict[int, float]) -> int | None:
         if not best:
             return None
@@ -262,7 +276,7 @@ class StoryClusterer:
         names = {t: w * idf(t) for t, w in feat.terms.items() if t[0] == NAME_MARK}
         o = self.opts
         chosen: int | None = None
-        chosen_score = o.threshold
+        chosen_score = self.threshold()
         for seq in sorted(best):
             story = self._stories[seq]
             emb = o.link_weight * best[seq] + (1 - o.link_weight) * self._centroid_cos(vec, story)
