@@ -331,11 +331,11 @@ def merge_events(
     sentences match with the dates masked."""
     timed = [f for f in facts if f.kind in ("date", "time") and f.key.count("|") == 2]
     by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-    for fact in timed:
-        by_subject[(fact.kind, fact.key.rsplit("|", 1)[1])].append(fact)
     by_verb: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in timed:
-        by_verb[(fact.kind, fact.key.split("|")[1])].append(fact)
+        _, verb, subject = fact.key.split("|")
+        by_subject[(fact.kind, subject)].append(fact)
+        by_verb[(fact.kind, verb)].append(fact)
     groups = _Groups()
     asks: list[tuple[Fact, Fact]] = []
     for group in by_subject.values():
@@ -356,15 +356,13 @@ def merge_events(
     if not asks and not named:
         return list(facts)
     scores = similarity([(_masked(a, articles), _masked(b, articles)) for a, b in asks])
-    worded = similarity([(a.slot, b.slot) for a, b in [*asks, *named]])
-    for n, (a, b) in enumerate([*asks, *named]):
-        if n < len(asks):
-            # the sentences match, and so do the events as worded ("opened fire" and
-            # "was charged" in two tellings of one story are two events)
-            same = scores[n] >= SAME_EVENT and worded[n] >= SAME_EVENT_WORDS
-        else:
-            same = worded[n] >= SAME_EVENT_NAMED
-        if same:
+    # the sentences match, and so must the events as worded ("opened fire" and "was
+    # charged" in two tellings of one story are two events)
+    matched = [pair for pair, score in zip(asks, scores, strict=True) if score >= SAME_EVENT]
+    pairs = [*matched, *named]
+    worded = similarity([(a.slot, b.slot) for a, b in pairs]) if pairs else []
+    for n, ((a, b), score) in enumerate(zip(pairs, worded, strict=True)):
+        if score >= (SAME_EVENT_WORDS if n < len(matched) else SAME_EVENT_NAMED):
             groups.join(a.key, b.key)
     return [
         dataclasses.replace(f, key=str(groups.find(f.key))) if f.key in groups.parent else f

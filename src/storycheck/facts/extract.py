@@ -302,10 +302,8 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             r"\s?(a\.\s?m|p\.\s?m|am\b|pm\b|block)", after
         ):
             continue
-        if q.start >= 2 and text[q.start - 1] in "-/" and text[q.start - 2].isalpha():
-            continue  # "AK-47", "F/16": part of a name
         tokens = _tokens(doc, base + q.start, base + q.end)
-        if not tokens or _not_a_count(q.text, tokens, q.kind):
+        if not tokens or _not_a_count(q.text, tokens, q.kind, text[max(0, q.start - 2) : q.start]):
             continue
         near = text[max(0, q.start - 25) : q.end + 25]
         number = q.value
@@ -417,20 +415,21 @@ _MONTHS = frozenset(
 )
 
 
-def _not_a_count(text: str, tokens: list[Any], kind: str) -> bool:
-    """Dates, clock times, codes and long digit runs (ids, phone numbers) are not counts."""
+def _not_a_count(text: str, tokens: list[Any], kind: str, before: str = "") -> bool:
+    """Dates, clock times, codes and long digit runs (ids, phone numbers) are not counts;
+    ``before`` is the two characters of the sentence in front of the figure."""
     if re.search(r"\d{7,}", text.replace(",", "")) and "," not in text:
         return True
     if kind in ("cardinal",) and any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
         return True
     first = tokens[0]
-    if (
+    if (len(before) == 2 and before[1] in "-/" and before[0].isalpha()) or (
         first.idx > 0
         and first.doc.text[first.idx - 1] in "-/"
         and first.i > 0
         and first.nbor(-1).is_alpha
     ):
-        return True  # "AK-47", "F/16": part of a name
+        return True  # "AK-47", "F/16": part of a name (one token or three)
     if (
         any(
             c.lower_ in ("other", "more", "another", "additional", "further")
@@ -489,12 +488,14 @@ def _money_thing(tokens: list[Any], gov: Any | None) -> str:
     return ""
 
 
-def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str] | None:
-    """(key, label) of the event a date or time at ``top`` places, if its clause names one:
-    "when the fire broke out", "what time Ortiz was shot"."""
+def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str]:
+    """(key, label) of the event a date or time at ``top`` places: "when the fire broke
+    out", "what time Ortiz was shot" when its clause names one, else an unnamed slot of
+    the verb it hangs from ("?date|charge", "when (charge)")."""
     pred = _predicate(top, sink.last_person)
     if pred is None:
-        return None
+        verb = _head_verb(top)
+        return f"{UNKEYED}{kind}|{verb}", f"{question} ({verb})" if verb else question
     verb, subject, worded = pred
     the = "the " if subject.islower() else ""
     return _event_key(kind, verb, subject), f"{question} {the}{subject} {worded}"
@@ -513,12 +514,7 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
-        top = _top(tokens)
-        verb = _head_verb(top)
-        event = _event_slot(sink, top, "date", "when") or (
-            f"{UNKEYED}date|{verb}",
-            f"when ({verb})" if verb else "when",
-        )
+        event = _event_slot(sink, _top(tokens), "date", "when")
         sink.add(
             sentence,
             kind="date",
@@ -593,11 +589,7 @@ def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
         top = _top(tokens)
         if top.lower_ in ("am", "pm") and top.dep_ == "advcl":
             top = top.head  # "shortly before 4 am" parsed as a clause of its own
-        verb = _head_verb(top)
-        event = _event_slot(sink, top, "time", "what time") or (
-            f"{UNKEYED}time|{verb}",
-            f"what time ({verb})" if verb else "what time",
-        )
+        event = _event_slot(sink, top, "time", "what time")
         sink.add(
             sentence,
             kind="time",
