@@ -207,3 +207,61 @@ def test_no_lead_when_only_later_sentences_report(
     )
     assert none.lead(check, none.index(check)) == []
     assert none.write(check).sections["what_happened"]  # the fill still gives a brief
+
+
+# Every opening sentence carries the disputed toll: nothing may lead or fill, so the lead
+# of last resort is given and marked as disputed (never an empty brief).
+DISPUTED_ONLY = [
+    (
+        "Bus plunges off mountain road near Tarvik",
+        "A bus plunged off a mountain road near Tarvik on Sunday night, killing 12 passengers.",
+    ),
+    (
+        "Fourteen dead in Tarvik bus crash",
+        "Fourteen passengers were killed when their bus left a mountain road near Tarvik "
+        "on Sunday night.",
+    ),
+    (
+        "Tarvik bus crash kills 12",
+        "A bus carrying pilgrims fell into a ravine near Tarvik on Sunday, killing 12 passengers.",
+    ),
+]
+
+
+def test_a_story_whose_every_lead_is_disputed_still_gets_a_marked_lead(
+    story: tuple[StoryCheck, BriefWriter],
+) -> None:
+    _check, writer = story
+    parser = get_parser()
+    articles = [
+        build_article(
+            Document(
+                source=f"bus-{n}",
+                format=SourceFormat.TEXT,
+                text=body,
+                title=title,
+                outlet=f"Outlet {n}",
+            )
+        )
+        for n, (title, body) in enumerate(DISPUTED_ONLY)
+    ]
+    check = cross_check(
+        articles,
+        Story(id="s-bus", title=DISPUTED_ONLY[0][0], article_ids=tuple(a.id for a in articles)),
+        parser=parser,
+        embedder=writer.embedder,
+        nli=writer.nli,
+    )
+    brief = writer.write(check)
+    assert brief.sections["disputed"], "the toll 12 vs 14 is a dispute"
+    assert not writer.lead(check, writer.index(check)), "a disputed sentence never leads"
+    what = brief.sections["what_happened"]
+    assert len(what) == 1, [s.text for s in what]
+    line = what[0]
+    assert line.status == ClaimStatus.MIXED.value
+    assert line.text in {b for _t, b in DISPUTED_ONLY}
+    # without the fill (and so without the fallback) the brief would say nothing
+    strict = BriefWriter(
+        embedder=writer.embedder, nli=writer.nli, options=BriefOptions(fill_lead=False)
+    )
+    assert not strict.write(check).sections["what_happened"]

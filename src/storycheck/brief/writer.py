@@ -448,6 +448,8 @@ class BriefWriter:
         what = lead + _story_order(what)
         if self.options.fill_lead and len(what) < n_what:
             what += self._lead_fill(check, index, what, n_what - len(what))
+        if not what and self.options.fill_lead:
+            what = self._fallback(check, index)
         facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
@@ -743,6 +745,87 @@ class BriefWriter:
                 )
             )
         return out
+
+    def _fallback(self, check: StoryCheck, index: SupportIndex) -> list[_Candidate]:
+        """The lead of last resort, so a story with a usable lead never gets an empty brief.
+
+        When nothing may lead or fill What happened (every opening sentence is behind a
+        dispute, quotes words, is hedged or rests on an unnamed source), the first
+        well-formed sentence that reports something, looked for in the articles' first
+        ``lead_sentences`` from the most central article on, is given, marked by what
+        holds it up: ``mixed`` when a dispute or contradiction touches it (the Disputed
+        section tells the two sides), ``unverified_quote`` when it quotes words no other
+        outlet carries, otherwise corroborated or ``single_source`` by the support check.
+        Sentences that are not in dispute and quote nothing unverified are preferred; a
+        bare quotation, a pointer back, commentary or an appeal to readers never leads.
+        """
+        articles = [a for a in check.articles if a.sentences]
+        if not articles:
+            return []
+        texts = [lead_text(a, self.options.lead_words) for a in articles]
+        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+        centre = vectors.mean(axis=0)
+        order = sorted(range(len(articles)), key=lambda n: -float(vectors[n] @ centre))
+        disputed = disputed_claim_ids(check)
+        behind = self._behind_dispute(check) | background_sentences(check)
+        claims_at: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+        for claim in check.claims:
+            claims_at[(claim.article_id, claim.sentence_index)].append(claim)
+        best: tuple[int, Article, Sentence, str, list[Claim]] | None = None
+        for n in order:
+            article = articles[n]
+            for sentence in article.sentences[: self.options.lead_sentences]:
+                claims = claims_at.get((article.id, sentence.index), [])
+                text = compress(sentence.text)
+                if (
+                    not claims
+                    or not well_formed(text)
+                    or dangling(text)
+                    or commentary(text)
+                    or _APPEAL.search(text)
+                    or not 6 <= _words(text) <= 60
+                    or text[:1] in "\"“'‘«"
+                    or all(c.kind is ClaimKind.OPINION for c in claims)
+                ):
+                    continue
+                tier = int(
+                    (article.id, sentence.index) in behind
+                    or any(
+                        c.id in disputed
+                        or c.contradicted_by
+                        or c.status is ClaimStatus.UNVERIFIED_QUOTE
+                        for c in claims
+                    )
+                )
+                if best is None or tier < best[0]:
+                    best = (tier, article, sentence, text, claims)
+                break  # one sentence per article: its first that reports
+            if best is not None and best[0] == 0:
+                break
+        if best is None:
+            return []
+        tier, article, sentence, text, claims = best
+        others = tuple(a.id for a in check.articles if a.id != article.id)
+        good: list[tuple[str, float, str]] = []
+        if others:
+            support, passages = index.support_evidence([(text, others)])[0]
+            good = [
+                (a, s, e)
+                for a, s, e in zip(others, support, passages, strict=True)
+                if self._holds(text, a, s, e)
+            ]
+        line = self._lead_line((article, sentence, text, claims, set()), good)
+        if tier:
+            quoted = any(c.status is ClaimStatus.UNVERIFIED_QUOTE for c in claims)
+            held = (article.id, sentence.index) in behind or any(
+                c.id in disputed or c.contradicted_by for c in claims
+            )
+            line.status = (
+                ClaimStatus.MIXED.value
+                if held or not quoted
+                else ClaimStatus.UNVERIFIED_QUOTE.value
+            )
+        return [line]
 
     def _not_repeating(
         self, lead: Sequence[_Candidate], cands: Sequence[_Candidate]

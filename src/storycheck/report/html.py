@@ -27,6 +27,7 @@ from storycheck.report.links import http_url
 from storycheck.report.svg import bar_chart, timeline
 from storycheck.report.view import (
     CITATION_RULE,
+    LINE_MARKS,
     disputes,
     full_name,
     least_consistent,
@@ -350,7 +351,11 @@ def _brief_html(st: _Story) -> str:
             '<p class="lead">'
             + " ".join(
                 f"{_e(s['text'])}{st.cites(s)}"
-                + (f" {_badge('single_source')}" if s.get("status") == "single_source" else "")
+                + (
+                    f" {_badge(s['status'], LINE_MARKS[s['status']])}"
+                    if s.get("status") in LINE_MARKS
+                    else ""
+                )
                 for s in what
             )
             + "</p>"

@@ -14,6 +14,7 @@ from storycheck.report.html import grouped
 from storycheck.report.links import http_url
 from storycheck.report.view import (
     CITATION_RULE,
+    LINE_MARKS,
     disputes,
     full_name,
     least_consistent,
@@ -133,7 +134,7 @@ def _section(section: Mapping[str, Any], names: _Names) -> list[str]:
         lines.append(
             " ".join(
                 f"{_md(s['text'])} {_cite(s['citations'])}"
-                + (" _(one source)_" if s.get("status") == "single_source" else "")
+                + (f" _({LINE_MARKS[s['status']]})_" if s.get("status") in LINE_MARKS else "")
                 for s in sentences
             )
         )

@@ -12,6 +12,7 @@ from rich.text import Text
 from storycheck.model import Brief, ClaimStatus, StoryCheck
 from storycheck.report.facts import STATUS_LABEL
 from storycheck.report.view import (
+    LINE_MARKS,
     article_record,
     balance_quotes,
     full_name,
@@ -41,7 +42,7 @@ def render_brief(brief: Brief, console: Console, cite: Callable[[Sequence[str]],
             "  "
             + " ".join(
                 f"{s.text} {cite(s.citations)}"
-                + (" (one source)" if s.status == ClaimStatus.SINGLE_SOURCE.value else "")
+                + (f" ({LINE_MARKS[s.status]})" if s.status in LINE_MARKS else "")
                 for s in what
             ),
             markup=False,

@@ -15,6 +15,15 @@ from typing import Any
 
 ELLIPSIS = "…"
 
+#: how a brief line that is not corroborated is marked after its citations: it rests on
+#: one source, it is the lead of last resort and sits behind a dispute, or it quotes words
+#: no other outlet carries (see ``BriefWriter._fallback``)
+LINE_MARKS = {
+    "single_source": "one source",
+    "mixed": "disputed: see below",
+    "unverified_quote": "quote from one source",
+}
+
 #: quotation marks an article may use around words
 QUOTE_MARKS = "\"“”„«»‘’'"
 

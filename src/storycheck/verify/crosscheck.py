@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from storycheck.claims.entities import extract_entities
 from storycheck.claims.extract import extract_claims
-from storycheck.claims.quotes import extract_quotes
+from storycheck.claims.quotes import extract_quotes, quote_spans
 from storycheck.facts.compare import build_table
 from storycheck.facts.extract import extract_facts, story_year
 from storycheck.facts.stats import STATS as FACT_STATS
@@ -423,6 +423,7 @@ def _verdicts(
             a, b = index[conflict.a], index[conflict.b]
             contra[a][claims[b].article_id] = (1.0, b)
             contra[b][claims[a].article_id] = (1.0, a)
+    carried = QuotedWords(articles.values())
     out: list[Claim] = []
     for n, claim in enumerate(claims):
         supported = entail.get(n, {})
@@ -442,7 +443,7 @@ def _verdicts(
             status = ClaimStatus.CORROBORATED
         elif contradicted:
             status = ClaimStatus.CONTRADICTED
-        elif claim.kind is ClaimKind.QUOTE:
+        elif claim.kind is ClaimKind.QUOTE and not carried.elsewhere(claim):
             status = ClaimStatus.UNVERIFIED_QUOTE
         else:
             status = ClaimStatus.SINGLE_SOURCE
@@ -456,6 +457,57 @@ def _verdicts(
             )
         )
     return out
+
+
+#: words in a row that make a quotation's words "the same words" in another article
+QUOTE_SHINGLE = 4
+#: the share of a quotation's word runs another article must contain
+QUOTE_CARRIED = 0.6
+
+
+class QuotedWords:
+    """Which quotations another article carries too: the words in quotation marks, in
+    runs of ``QUOTE_SHINGLE`` words, found in another article's text (case, punctuation
+    and quotation marks aside). A quote whose words two outlets print is not an
+    unverified quote, even when the sentences around it differ too much for one to
+    entail the other ("…warned of 'the darkest winter in modern history'" / "The nation
+    could face 'the darkest winter in modern history' unless…"); the sentence is then a
+    single-source claim unless another outlet supports all of it."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._texts = {a.id: a.text for a in articles}
+        self._runs: dict[str, set[tuple[str, ...]]] = {}
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    def _article_runs(self, article_id: str) -> set[tuple[str, ...]]:
+        runs = self._runs.get(article_id)
+        if runs is None:
+            words = self.words(self._texts[article_id])
+            runs = {tuple(words[i : i + QUOTE_SHINGLE]) for i in range(len(words))}
+            self._runs[article_id] = runs
+        return runs
+
+    def elsewhere(self, claim: Claim) -> tuple[str, ...]:
+        """The other articles that print the claim's quoted words."""
+        spans = quote_spans(claim.text)
+        quoted = [self.words(claim.text[s:e]) for s, e in spans]
+        runs = {
+            tuple(w[i : i + QUOTE_SHINGLE])
+            for w in quoted
+            if len(w) >= QUOTE_SHINGLE
+            for i in range(len(w) - QUOTE_SHINGLE + 1)
+        }
+        if not runs:
+            return ()
+        return tuple(
+            a
+            for a in self._texts
+            if a != claim.article_id
+            and len(runs & self._article_runs(a)) >= QUOTE_CARRIED * len(runs)
+        )
 
 
 def _same_ground(claim: Claim, evidence: Claim, sentence: str, opts: VerifyOptions) -> bool:
