@@ -309,3 +309,49 @@ def test_crowd_estimates_can_differ_tenfold() -> None:
         "Organisers said 200,000 people marched through central Athens on Wednesday.",
     )
     assert [f for f in findings if f.kind == "number"]
+
+
+@pytest.mark.parametrize(("other", "disputed"), [("three", True), ("14", False)])
+def test_background_figures_are_compared_with_background_figures(
+    other: str, disputed: bool
+) -> None:
+    # a past record is a slot of its own; a figure over three times another there is
+    # most likely another scope (a season's carries against a game's)
+    _rows, findings = table(
+        "Gray had previously been arrested four times on theft charges, police said.",
+        f"Gray had previously been arrested {other} times on theft charges, police said.",
+    )
+    assert bool([f for f in findings if f.kind == "number"]) is disputed
+
+
+def test_a_weight_in_pounds_is_not_money() -> None:
+    facts = facts_of(
+        [
+            article("a", "The suspect is 5 feet 8 inches tall, weighing 130 pounds."),
+            article("b", "The ticket cost 130 pounds at the door."),
+        ]
+    )
+    kinds = {(f.article_id, f.key) for f in facts if f.number is not None}
+    assert ("a", "weight") in kinds
+    assert ("b", "money|GBP") in {(a, k.lstrip(UNKEYED)) for a, k in kinds}
+
+
+def test_counts_of_one_thing_in_two_words_share_a_row() -> None:
+    _rows, findings = aligned(
+        "The navy seized two small boats and a cache of arms from the pirates on Saturday.",
+        "The navy seized three speedboats and a cache of arms from the pirates on Saturday.",
+        "The navy seized twelve cars and a cache of arms from the pirates on Saturday.",
+    )
+    (finding,) = [f for f in findings if f.kind == "number"]
+    assert {a for s in finding.sides for a in s.article_ids} == {"a", "b"}
+
+
+def test_a_street_block_is_a_place_slot() -> None:
+    rows, findings = table(
+        "The deputy was shot outside an apartment in the 12000 block of East 223rd Street.",
+        "The deputy was shot at an apartment complex in the 12500 block of 223rd St.",
+    )
+    block = row(rows, "block|223rd street")
+    assert block.status == "disputed"
+    assert {c.value for c in block.cells} == {"12000 block", "12500 block"}
+    assert [f for f in findings if f.kind == "place"]

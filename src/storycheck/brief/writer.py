@@ -448,6 +448,12 @@ class BriefWriter:
         what = lead + _story_order(what)
         if self.options.fill_lead and len(what) < n_what:
             what += self._lead_fill(check, index, what, n_what - len(what))
+        if self.options.fill_lead and len(what) == 1 and what[0].origin is not None:
+            # the lead alone: its own article goes on with the story (the representative
+            # one had nothing more the brief may say)
+            own = self._articles.get(what[0].origin[0])
+            if own is not None:
+                what += self._lead_fill(check, index, what, n_what - 1, own)
         if not what and self.options.fill_lead:
             what = self._fallback(check, index)
         facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
@@ -665,11 +671,17 @@ class BriefWriter:
         return articles[nearest_to(vectors, vectors.mean(axis=0))]
 
     def _lead_fill(
-        self, check: StoryCheck, index: SupportIndex, chosen: Sequence[_Candidate], need: int
+        self,
+        check: StoryCheck,
+        index: SupportIndex,
+        chosen: Sequence[_Candidate],
+        need: int,
+        article: Article | None = None,
     ) -> list[_Candidate]:
-        """Up to ``need`` sentences of the representative article, in its order, each
-        cited to it and to the other articles that support it (see the module doc)."""
-        article = self.representative(check)
+        """Up to ``need`` sentences of ``article`` (by default the representative one), in
+        its order, each cited to it and to the other articles that support it (see the
+        module doc)."""
+        article = article or self.representative(check)
         if article is None or need <= 0:
             return []
         disputed = disputed_claim_ids(check)

@@ -119,6 +119,8 @@ _CURRENCY_WORDS = {
     "francs": "CHF",
     "franc": "CHF",
 }
+#: words before "N pounds" that make it a weight, not money
+_WEIGHT = re.compile(r"\bweigh\w*|\bweight\b|\btall\b|\d\s*-?\s*(?:foot|feet)\s*-?\s*\d", re.I)
 _DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 _MONTH_UNITS = frozenset(
     "january february march april may june july august september october november december "
@@ -297,6 +299,8 @@ def _iter_quantities(text: str) -> Iterator[Quantity]:
         unit = _unit_after(text, end)
         if currency is None and unit is not None:
             currency = _CURRENCY_WORDS.get(unit) or _CURRENCY_WORDS.get(unit + "s")
+            if unit == "pound" and _WEIGHT.search(text, max(0, start - 40), start):
+                currency = None  # "weighing 130 pounds", "5-foot-8, 135 pounds": a weight
         if match.group("percent"):
             kind, unit = "percent", "percent"
         elif currency:

@@ -343,6 +343,9 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             key, label, unit = f"duration|{scale}", f"how long ({scale})", "minute"
             if not verb or verb in VAGUE_VERBS or verb in _SPEECH:
                 key = UNKEYED + key
+        elif q.kind == "cardinal" and q.unit == "pound":
+            # "weighing 130 pounds" (numbers told it from money by the words around it)
+            key, label, number, unit = "weight", "weight", q.value * 0.45359237, "kg"
         elif (repeat := _repeated(noun_of(tokens))) is not None:
             key, label = repeat  # "arrested four times"
         else:
@@ -697,6 +700,46 @@ def _directions(sink: _Sink, sentence: Sentence, scope: str) -> None:
         )
 
 
+_BLOCK = re.compile(
+    r"\b(?P<num>\d{2,6})\s+block\s+of\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|[NSEW])\.?\s+)?"
+    r"(?P<street>(?:\d+(?:st|nd|rd|th)|[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,2}\s+"
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|place|pl|court|ct|"
+    r"highway|hwy|parkway|pkwy|terrace|circle)\b)",
+    re.IGNORECASE,
+)
+_STREET_WORDS = {
+    "st": "street",
+    "ave": "avenue",
+    "rd": "road",
+    "blvd": "boulevard",
+    "dr": "drive",
+    "ln": "lane",
+    "pl": "place",
+    "ct": "court",
+    "hwy": "highway",
+    "pkwy": "parkway",
+}
+
+
+def _blocks(sink: _Sink, sentence: Sentence, scope: str) -> None:
+    """ "the 12200 block of East 223rd Street": where on a street, the street's slot (its
+    side, "East", left out: outlets name one street with and without it)."""
+    for m in _BLOCK.finditer(sentence.text):
+        words = m.group("street").lower().replace(".", "").split()
+        street = " ".join([*words[:-1], _STREET_WORDS.get(words[-1], words[-1])])
+        sink.add(
+            sentence,
+            kind="place",
+            key=f"block|{street}",
+            slot=f"block of {m.group('street')}",
+            value=f"{m.group('num')} block",
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            scope=scope,
+        )
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -790,6 +833,7 @@ def extract_facts(
         _times(sink, sentence, doc, scope)
         _ages(sink, sentence, mine, people)
         _directions(sink, sentence, scope)
+        _blocks(sink, sentence, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts

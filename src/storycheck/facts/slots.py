@@ -21,7 +21,7 @@ ARREST = frozenset("arrest detain capture seize apprehend".split())
 PEOPLE = frozenset(
     """person people villager resident passenger worker civilian victim child man woman
     employee student pilgrim tourist miner soldier officer member adult boy girl customer
-    other protester demonstrator rioter inmate prisoner crew sailor pirate suspect
+    other protester demonstrator rioter inmate prisoner crew crewman sailor pirate suspect
     firefighter patient""".split()
 )
 DISTANCE = {
