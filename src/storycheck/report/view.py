@@ -482,13 +482,16 @@ def least_consistent(
 def score_colour(score: Score) -> str:
     """A scorecard bar's colour by what the article contradicts, not by a low score alone:
     red or orange only when something in it is contradicted; otherwise green when well
-    corroborated and neutral grey when it is mostly single-source material."""
+    corroborated (no fewer corroborated claims than single-source ones) and neutral grey
+    when it is mostly single-source material."""
     share = score.contradicted_share
     if share >= 0.15:
         return "#c62828"
     if share > 0:
         return "#e65100"
-    return "#2e7d32" if score.consistency >= 0.75 else "#8c959f"
+    corroborated = int(score.card.get("corroborated", 0))
+    well = corroborated and corroborated >= int(score.card.get("single_source", 0))
+    return "#2e7d32" if well else "#8c959f"
 
 
 def score_note(card: Mapping[str, int]) -> str:

@@ -545,7 +545,7 @@ SAME_QUOTE = 75
 _WEIGHTS = {
     ClaimStatus.CORROBORATED: 1.0,
     ClaimStatus.MIXED: 0.5,
-    ClaimStatus.SINGLE_SOURCE: 0.5,
+    ClaimStatus.SINGLE_SOURCE: 0.5,  # (counted on the scorecard, not weighed: see _scores)
     ClaimStatus.UNVERIFIED_QUOTE: 0.25,
     ClaimStatus.CONTRADICTED: 0.0,
 }
@@ -573,12 +573,24 @@ def near_copies(articles: Sequence[Article]) -> dict[str, set[str]]:
     return out
 
 
+#: what an article's consistency starts from before any evidence, and how many claims'
+#: worth of weight that presumption carries (an article nobody else checks scores 0.75;
+#: one unverified quote brings it to 0.5, one corroborated claim to 0.875)
+PRIOR = 0.75
+PRIOR_WEIGHT = 1.0
+
+
 def _scores(
     articles: Sequence[Article], claims: Sequence[Claim], findings: Sequence[Finding]
 ) -> tuple[ArticleScore, ...]:
-    """Consistency by evidence, not by headcount: a claim backed only by near-copies of
-    its own article counts as one source, and an outlet on the smaller side of a dispute
-    loses nothing for being outvoted (both sides' claims are marked contradicted)."""
+    """Consistency by evidence, not by headcount: the weighted share of an article's
+    claims that agree with the other outlets, among the claims they speak to
+    (corroborated 1, mixed ½, unverified quote ¼, contradicted 0), started from ``PRIOR``.
+    A claim backed only by near-copies of its own article counts as one source, a claim
+    no other outlet addresses is neither for nor against (a long article full of detail
+    nobody repeats is not less consistent for it), and an outlet on the smaller side of
+    a dispute loses nothing for being outvoted (both sides' claims are marked
+    contradicted)."""
     del findings  # disputes act through the claims they mark contradicted
     copies = near_copies(articles)
     by_id = {c.id: c for c in claims}
@@ -603,11 +615,14 @@ def _scores(
             for c in mine
         ]
         counts = {s: sum(1 for x in statuses if x is s) for s in _WEIGHTS}
-        credit = sum(_WEIGHTS[x] for x in statuses)
+        # only what the others speak to is evidence of (in)consistency: a claim no other
+        # outlet addresses says nothing either way (the scorecard counts it apart)
+        judged = [x for x in statuses if x is not ClaimStatus.SINGLE_SOURCE]
+        credit = sum(_WEIGHTS[x] for x in judged) + PRIOR_WEIGHT * PRIOR
         scores.append(
             ArticleScore(
                 article_id=article.id,
-                consistency=round(credit / len(mine), 3) if mine else 0.0,
+                consistency=round(credit / (len(judged) + PRIOR_WEIGHT), 3) if mine else 0.0,
                 checkable=len(mine),
                 corroborated=counts[ClaimStatus.CORROBORATED],
                 contradicted=counts[ClaimStatus.CONTRADICTED],
