@@ -355,3 +355,10 @@ def test_a_street_block_is_a_place_slot() -> None:
     assert block.status == "disputed"
     assert {c.value for c in block.cells} == {"12000 block", "12500 block"}
     assert [f for f in findings if f.kind == "place"]
+
+
+def test_a_partitive_counts_its_noun() -> None:
+    facts = facts_of(
+        [article("a", "At least 17 of the hijacked ships are still held by the pirates.")]
+    )
+    assert ("ship", 17.0) in {(f.key, f.number) for f in facts if f.kind == "quantity"}

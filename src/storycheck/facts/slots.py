@@ -108,6 +108,10 @@ def noun_of(tokens: list[Any]) -> Any | None:
         "PROPN",
     ):
         return head
+    # a partitive: "at least 17 of the hijacked ships", "two of the pirate vessels"
+    of = next((c for c in last.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None and last.pos_ == "NUM":
+        return next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
     return None
 
 
