@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -36,18 +36,20 @@ REPORTS = [
 ]
 
 
-def _articles() -> list[Article]:
+def _articles(
+    reports: Sequence[tuple[str, str]] = tuple(REPORTS), prefix: str = "report"
+) -> list[Article]:
     return [
         build_article(
             Document(
-                source=f"report-{n}",
+                source=f"{prefix}-{n}",
                 format=SourceFormat.TEXT,
                 text=body,
                 title=title,
                 outlet=f"Outlet {n}",
             )
         )
-        for n, (title, body) in enumerate(REPORTS)
+        for n, (title, body) in enumerate(reports)
     ]
 
 
@@ -233,18 +235,7 @@ def test_a_story_whose_every_lead_is_disputed_still_gets_a_marked_lead(
 ) -> None:
     _check, writer = story
     parser = get_parser()
-    articles = [
-        build_article(
-            Document(
-                source=f"bus-{n}",
-                format=SourceFormat.TEXT,
-                text=body,
-                title=title,
-                outlet=f"Outlet {n}",
-            )
-        )
-        for n, (title, body) in enumerate(DISPUTED_ONLY)
-    ]
+    articles = _articles(DISPUTED_ONLY, "bus")
     check = cross_check(
         articles,
         Story(id="s-bus", title=DISPUTED_ONLY[0][0], article_ids=tuple(a.id for a in articles)),

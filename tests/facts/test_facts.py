@@ -60,6 +60,12 @@ def table(*texts: str) -> tuple[tuple[FactRow, ...], tuple[Finding, ...]]:
     return build_table(facts_of(articles), articles)
 
 
+def outlets(findings: Sequence[Finding], kind: str) -> set[str]:
+    """The outlets on either side of the one finding of ``kind``."""
+    (finding,) = [f for f in findings if f.kind == kind]
+    return {a for side in finding.sides for a in side.article_ids}
+
+
 def row(rows: Sequence[FactRow], key: str) -> FactRow:
     return next(r for r in rows if r.key == key)
 
@@ -162,8 +168,7 @@ def test_event_dates_and_later_states() -> None:
         article("c", "Crews were still damping down the warehouse on Wednesday.", published),
     ]
     _rows, findings = build_table(facts_of(articles), articles)
-    (finding,) = [f for f in findings if f.kind == "date"]
-    assert {v for s in finding.sides for v in s.article_ids} == {"a", "b"}
+    assert outlets(findings, "date") == {"a", "b"}
 
 
 def test_times_of_day_with_their_qualifiers() -> None:
@@ -282,8 +287,7 @@ def test_one_event_named_two_ways_shares_a_row() -> None:
         "The blaze broke out at about 8.40pm on Friday in the roof of the store.",
         "The fire broke out at 7.15pm on Friday in the roof of the store.",
     )
-    (finding,) = [f for f in findings if f.kind == "time"]
-    assert {a for s in finding.sides for a in s.article_ids} == {"a", "b"}
+    assert outlets(findings, "time") == {"a", "b"}
 
 
 def test_dates_of_two_events_of_one_subject_are_kept_apart() -> None:
@@ -342,8 +346,7 @@ def test_counts_of_one_thing_in_two_words_share_a_row() -> None:
         "The navy seized three speedboats and a cache of arms from the pirates on Saturday.",
         "The navy seized twelve cars and a cache of arms from the pirates on Saturday.",
     )
-    (finding,) = [f for f in findings if f.kind == "number"]
-    assert {a for s in finding.sides for a in s.article_ids} == {"a", "b"}
+    assert outlets(findings, "number") == {"a", "b"}
 
 
 def test_a_street_block_is_a_place_slot() -> None:
