@@ -365,3 +365,13 @@ def test_a_partitive_counts_its_noun() -> None:
         [article("a", "At least 17 of the hijacked ships are still held by the pirates.")]
     )
     assert ("ship", 17.0) in {(f.key, f.number) for f in facts if f.kind == "quantity"}
+
+
+def test_a_figure_with_its_own_participle_is_not_the_sentence_toll() -> None:
+    rows, _findings = table(
+        "Police said 18 people had been injured in the violence and 12 arrested.",
+        "Police said 12 people were injured in the riots.",
+    )
+    injured = row(rows, "injured")
+    assert injured.status == "disputed"
+    assert {c.value for c in injured.cells} == {"18", "12"}

@@ -121,7 +121,9 @@ def measured(noun: Any | None, root: Any, value: float = 0.0) -> tuple[str, str]
     ``root`` is the number's own top token (the noun phrase head when there is a noun).
     None when the slot would be too vague to compare across articles.
     """
-    gov = governor(root)
+    # "… injured and 12 arrested": a participle of the figure's own is its predicate
+    own = next((c for c in root.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+    gov = own if own is not None and noun is None else governor(root)
     words = {lemma(root)} | ({lemma(gov)} if gov is not None else set())
     if noun is not None:
         words |= {lemma(c) for c in noun.children if c.dep_ in ("amod", "compound")}
