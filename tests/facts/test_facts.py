@@ -66,6 +66,13 @@ def outlets(findings: Sequence[Finding], kind: str) -> set[str]:
     return {a for side in finding.sides for a in side.article_ids}
 
 
+def disputed_values(rows: Sequence[FactRow], key: str) -> set[str]:
+    """The values of the disputed row ``key`` (failing when the row is not disputed)."""
+    found = row(rows, key)
+    assert found.status == "disputed", found
+    return {c.value for c in found.cells}
+
+
 def row(rows: Sequence[FactRow], key: str) -> FactRow:
     return next(r for r in rows if r.key == key)
 
@@ -354,9 +361,7 @@ def test_a_street_block_is_a_place_slot() -> None:
         "The deputy was shot outside an apartment in the 12000 block of East 223rd Street.",
         "The deputy was shot at an apartment complex in the 12500 block of 223rd St.",
     )
-    block = row(rows, "block|223rd street")
-    assert block.status == "disputed"
-    assert {c.value for c in block.cells} == {"12000 block", "12500 block"}
+    assert disputed_values(rows, "block|223rd street") == {"12000 block", "12500 block"}
     assert [f for f in findings if f.kind == "place"]
 
 
@@ -372,6 +377,4 @@ def test_a_figure_with_its_own_participle_is_not_the_sentence_toll() -> None:
         "Police said 18 people had been injured in the violence and 12 arrested.",
         "Police said 12 people were injured in the riots.",
     )
-    injured = row(rows, "injured")
-    assert injured.status == "disputed"
-    assert {c.value for c in injured.cells} == {"18", "12"}
+    assert disputed_values(rows, "injured") == {"18", "12"}
