@@ -44,7 +44,6 @@ from storycheck.model import (
     StoryCheck,
 )
 from storycheck.models import NLI, Embedder
-from storycheck.stories.cluster import nearest_to
 from storycheck.stories.features import lead_text
 from storycheck.verify.checks import is_named, side_sentence_indexes, side_sentences
 from storycheck.verify.groups import claim_groups
@@ -265,6 +264,14 @@ def _plainest(claims: Sequence[Claim], representative: str | None = None) -> Cla
         )
 
     return min(claims, key=lambda c: (cost(c), c.id))
+
+
+def claims_by_sentence(check: StoryCheck) -> dict[tuple[str, int], list[Claim]]:
+    """The story's claims by the sentence they sit in: ``(article id, sentence index)``."""
+    out: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+    for claim in check.claims:
+        out[(claim.article_id, claim.sentence_index)].append(claim)
+    return out
 
 
 def disputed_claim_ids(check: StoryCheck) -> set[str]:
@@ -508,9 +515,7 @@ class BriefWriter:
         figure (the second sentence of a news lead usually gives the who and where).
         """
         disputed = disputed_claim_ids(check)
-        claims_at: dict[tuple[str, int], list[Claim]] = defaultdict(list)
-        for claim in check.claims:
-            claims_at[(claim.article_id, claim.sentence_index)].append(claim)
+        claims_at = claims_by_sentence(check)
         # background about another time, and the sentences behind a dispute, never lead
         background = background_sentences(check) | self._behind_dispute(check)
         pool: list[tuple[Article, Sentence, str, list[Claim], set[str]]] = []
@@ -560,11 +565,7 @@ class BriefWriter:
         scores = index.support_evidence(queries)
         best: tuple[float, int, list[tuple[str, float, str]]] | None = None
         for n, (_text, others), (support, passages) in zip(checked, queries, scores, strict=True):
-            good = [
-                (a, s, e)
-                for a, s, e in zip(others, support, passages, strict=True)
-                if self._holds(pool[n][2], a, s, e)
-            ]
+            good = self._supporting(pool[n][2], others, support, passages)
             share = len(good) / max(1, len(others_of[pool[n][0].id]))
             score = share + prior(n)
             if best is None or score > best[0]:
@@ -582,14 +583,26 @@ class BriefWriter:
                 break  # the lead paragraph ends at a sentence that adds no name or figure
             details = details | after[4]
             others = others_of[article.id]
-            (support, passages) = index.support_evidence([(after[2], others)])[0]
-            more = [
-                (a, s, e)
-                for a, s, e in zip(others, support, passages, strict=True)
-                if self._holds(after[2], a, s, e)
-            ]
+            more = self._supporting(
+                after[2], others, *index.support_evidence([(after[2], others)])[0]
+            )
             out.append(self._lead_line(after, more))
         return out
+
+    def _supporting(
+        self,
+        text: str,
+        articles: Sequence[str],
+        support: Sequence[float],
+        passages: Sequence[str],
+    ) -> list[tuple[str, float, str]]:
+        """``(article, P(entail), passage)`` of each of ``articles`` that supports ``text``
+        (:meth:`_holds`), given the support index's scores and best passages for them."""
+        return [
+            (a, s, e)
+            for a, s, e in zip(articles, support, passages, strict=True)
+            if self._holds(text, a, s, e)
+        ]
 
     def _holds(self, text: str, article_id: str, score: float, passage: str) -> bool:
         """Does the cited article support the sentence? The model's P(entail) on its best
@@ -634,11 +647,7 @@ class BriefWriter:
         kept: list[_Candidate] = []
         dropped = 0
         for cand, (support, passages) in zip(cands, scores, strict=True):
-            good = [
-                (a, s, e)
-                for a, s, e in zip(cand.articles, support, passages, strict=True)
-                if self._holds(cand.text, a, s, e)
-            ]
+            good = self._supporting(cand.text, cand.articles, support, passages)
             if len(good) < self.options.min_sources:
                 dropped += 1
                 continue
@@ -663,12 +672,19 @@ class BriefWriter:
 
     def representative(self, check: StoryCheck) -> Article | None:
         """The article closest to all the others (its lead against the leads' centroid)."""
+        central = self.by_centrality(check)
+        return central[0] if central else None
+
+    def by_centrality(self, check: StoryCheck) -> list[Article]:
+        """The articles that have sentences, the closest to all the others first (each
+        lead against the leads' centroid; ties keep the story's order)."""
         articles = [a for a in check.articles if a.sentences]
         if len(articles) <= 1:
-            return articles[0] if articles else None
+            return articles
         texts = [lead_text(a, self.options.lead_words) for a in articles]
         vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-        return articles[nearest_to(vectors, vectors.mean(axis=0))]
+        closeness = vectors @ vectors.mean(axis=0)
+        return [articles[n] for n in sorted(range(len(articles)), key=lambda n: -closeness[n])]
 
     def _lead_fill(
         self,
@@ -685,17 +701,14 @@ class BriefWriter:
         if article is None or need <= 0:
             return []
         disputed = disputed_claim_ids(check)
-        claims_at: dict[int, list[Claim]] = defaultdict(list)
-        for claim in check.claims:
-            if claim.article_id == article.id:
-                claims_at[claim.sentence_index].append(claim)
+        claims_at = claims_by_sentence(check)
         taken = {c.id for cand in chosen for c in cand.claims}
         behind_dispute = self._behind_dispute(check)
         picked: list[tuple[Sentence, str, list[Claim]]] = []
         for sentence in article.sentences:
             if (article.id, sentence.index) in behind_dispute:
                 continue
-            claims = claims_at.get(sentence.index, [])
+            claims = claims_at.get((article.id, sentence.index), [])
             if any(
                 c.id in disputed
                 or c.id in taken
@@ -735,11 +748,10 @@ class BriefWriter:
         for n, (sentence, text, claims) in enumerate(picked):
             cites, support, evidence = [article.id], [1.0], [sentence.text]
             if others:
-                for a, s, e in zip(others, *scores[n], strict=True):
-                    if self._holds(text, a, s, e):
-                        cites.append(a)
-                        support.append(s)
-                        evidence.append(e)
+                for a, s, e in self._supporting(text, others, *scores[n]):
+                    cites.append(a)
+                    support.append(s)
+                    evidence.append(e)
             out.append(
                 _Candidate(
                     claims=claims,
@@ -771,21 +783,11 @@ class BriefWriter:
         Sentences that are not in dispute and quote nothing unverified are preferred; a
         bare quotation, a pointer back, commentary or an appeal to readers never leads.
         """
-        articles = [a for a in check.articles if a.sentences]
-        if not articles:
-            return []
-        texts = [lead_text(a, self.options.lead_words) for a in articles]
-        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-        centre = vectors.mean(axis=0)
-        order = sorted(range(len(articles)), key=lambda n: -float(vectors[n] @ centre))
         disputed = disputed_claim_ids(check)
         behind = self._behind_dispute(check) | background_sentences(check)
-        claims_at: dict[tuple[str, int], list[Claim]] = defaultdict(list)
-        for claim in check.claims:
-            claims_at[(claim.article_id, claim.sentence_index)].append(claim)
-        best: tuple[int, Article, Sentence, str, list[Claim]] | None = None
-        for n in order:
-            article = articles[n]
+        claims_at = claims_by_sentence(check)
+        best: tuple[bool, bool, Article, Sentence, str, list[Claim]] | None = None
+        for article in self.by_centrality(check):
             for sentence in article.sentences[: self.options.lead_sentences]:
                 claims = claims_at.get((article.id, sentence.index), [])
                 text = compress(sentence.text)
@@ -800,43 +802,29 @@ class BriefWriter:
                     or all(c.kind is ClaimKind.OPINION for c in claims)
                 ):
                     continue
-                tier = int(
-                    (article.id, sentence.index) in behind
-                    or any(
-                        c.id in disputed
-                        or c.contradicted_by
-                        or c.status is ClaimStatus.UNVERIFIED_QUOTE
-                        for c in claims
-                    )
+                held = (article.id, sentence.index) in behind or any(
+                    c.id in disputed or c.contradicted_by for c in claims
                 )
-                if best is None or tier < best[0]:
-                    best = (tier, article, sentence, text, claims)
+                quoted = any(c.status is ClaimStatus.UNVERIFIED_QUOTE for c in claims)
+                if best is None or ((best[0] or best[1]) and not (held or quoted)):
+                    best = (held, quoted, article, sentence, text, claims)
                 break  # one sentence per article: its first that reports
-            if best is not None and best[0] == 0:
+            if best is not None and not (best[0] or best[1]):
                 break
         if best is None:
             return []
-        tier, article, sentence, text, claims = best
+        held, quoted, article, sentence, text, claims = best
         others = tuple(a.id for a in check.articles if a.id != article.id)
-        good: list[tuple[str, float, str]] = []
-        if others:
-            support, passages = index.support_evidence([(text, others)])[0]
-            good = [
-                (a, s, e)
-                for a, s, e in zip(others, support, passages, strict=True)
-                if self._holds(text, a, s, e)
-            ]
+        good = (
+            self._supporting(text, others, *index.support_evidence([(text, others)])[0])
+            if others
+            else []
+        )
         line = self._lead_line((article, sentence, text, claims, set()), good)
-        if tier:
-            quoted = any(c.status is ClaimStatus.UNVERIFIED_QUOTE for c in claims)
-            held = (article.id, sentence.index) in behind or any(
-                c.id in disputed or c.contradicted_by for c in claims
-            )
-            line.status = (
-                ClaimStatus.MIXED.value
-                if held or not quoted
-                else ClaimStatus.UNVERIFIED_QUOTE.value
-            )
+        if held:
+            line.status = ClaimStatus.MIXED.value
+        elif quoted:
+            line.status = ClaimStatus.UNVERIFIED_QUOTE.value
         return [line]
 
     def _not_repeating(
@@ -949,11 +937,7 @@ class BriefWriter:
         for (speaker, claim, cited, status), (scores, passages) in zip(
             picked, support, strict=True
         ):
-            good = [
-                (a, s, e)
-                for a, s, e in zip(cited, scores, passages, strict=True)
-                if self._holds(compress(claim.text), a, s, e)
-            ]
+            good = self._supporting(compress(claim.text), cited, scores, passages)
             if not good or (len(good) == 1 and quotes_words(claim.text)):
                 continue  # quoted words only one outlet carries: see Unverified
             out.append(

@@ -57,7 +57,7 @@ from storycheck.verify.checks import (
     role_conflicts,
     timeframe_conflicts,
 )
-from storycheck.verify.grounding import normalise
+from storycheck.verify.grounding import normalise, verbatim_key
 from storycheck.verify.people import People
 from storycheck.verify.support import coverage
 
@@ -479,27 +479,21 @@ class QuotedWords:
         self._runs: dict[str, set[tuple[str, ...]]] = {}
 
     @staticmethod
-    def words(text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
+    def runs(text: str) -> set[tuple[str, ...]]:
+        """Every ``QUOTE_SHINGLE`` words in a row of ``text`` (:func:`verbatim_key`'s
+        words: case, quote style and punctuation folded)."""
+        words = verbatim_key(text).split()
+        return {tuple(words[i : i + QUOTE_SHINGLE]) for i in range(len(words) - QUOTE_SHINGLE + 1)}
 
     def _article_runs(self, article_id: str) -> set[tuple[str, ...]]:
         runs = self._runs.get(article_id)
         if runs is None:
-            words = self.words(self._texts[article_id])
-            runs = {tuple(words[i : i + QUOTE_SHINGLE]) for i in range(len(words))}
-            self._runs[article_id] = runs
+            runs = self._runs[article_id] = self.runs(self._texts[article_id])
         return runs
 
     def elsewhere(self, claim: Claim) -> tuple[str, ...]:
         """The other articles that print the claim's quoted words."""
-        spans = quote_spans(claim.text)
-        quoted = [self.words(claim.text[s:e]) for s, e in spans]
-        runs = {
-            tuple(w[i : i + QUOTE_SHINGLE])
-            for w in quoted
-            if len(w) >= QUOTE_SHINGLE
-            for i in range(len(w) - QUOTE_SHINGLE + 1)
-        }
+        runs = set().union(*(self.runs(claim.text[s:e]) for s, e in quote_spans(claim.text)))
         if not runs:
             return ()
         return tuple(
@@ -542,13 +536,15 @@ def can_support(claim: Claim, evidence: Claim, people: People) -> bool:
 SAME_QUOTE = 75
 
 
+#: how much a claim the other outlets speak to counts for its article's consistency
 _WEIGHTS = {
     ClaimStatus.CORROBORATED: 1.0,
     ClaimStatus.MIXED: 0.5,
-    ClaimStatus.SINGLE_SOURCE: 0.5,  # (counted on the scorecard, not weighed: see _scores)
     ClaimStatus.UNVERIFIED_QUOTE: 0.25,
     ClaimStatus.CONTRADICTED: 0.0,
 }
+#: the statuses an article's scorecard counts (a single-source claim is counted, not weighed)
+_SCORED = frozenset({*_WEIGHTS, ClaimStatus.SINGLE_SOURCE})
 
 
 NEAR_COPY = 0.5  # word-trigram Jaccard above which two articles share one text
@@ -607,17 +603,17 @@ def _scores(
     }
     scores: list[ArticleScore] = []
     for article in articles:
-        mine = [c for c in claims if c.article_id == article.id and c.status in _WEIGHTS]
+        mine = [c for c in claims if c.article_id == article.id and c.status in _SCORED]
         statuses = [
             ClaimStatus.CORROBORATED
             if c.id in echoed and c.status is ClaimStatus.SINGLE_SOURCE
             else _by_evidence(c, copies.get(article.id, set()))
             for c in mine
         ]
-        counts = {s: sum(1 for x in statuses if x is s) for s in _WEIGHTS}
+        counts = {s: sum(1 for x in statuses if x is s) for s in _SCORED}
         # only what the others speak to is evidence of (in)consistency: a claim no other
         # outlet addresses says nothing either way (the scorecard counts it apart)
-        judged = [x for x in statuses if x is not ClaimStatus.SINGLE_SOURCE]
+        judged = [x for x in statuses if x in _WEIGHTS]
         credit = sum(_WEIGHTS[x] for x in judged) + PRIOR_WEIGHT * PRIOR
         scores.append(
             ArticleScore(
