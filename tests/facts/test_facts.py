@@ -305,6 +305,17 @@ def test_dates_of_two_events_of_one_subject_are_kept_apart() -> None:
     assert not [f for f in findings if f.kind == "date"]
 
 
+def test_a_date_of_a_noun_dates_that_event_not_the_clause() -> None:
+    # "charged … after a shooting … Friday": Friday is the shooting's, not the charge's
+    _rows, findings = aligned(
+        "A man has been charged with murder after a shooting at an office party in "
+        "Vancouver Friday.",
+        "A 61-year-old man was charged with murder Saturday after opening fire at an office "
+        "party in Vancouver.",
+    )
+    assert not [f for f in findings if f.kind == "date"]
+
+
 @pytest.mark.parametrize(("other", "disputed"), [("nine", True), ("96", False)])
 def test_a_figure_ten_times_another_is_another_scope(other: str, disputed: bool) -> None:
     _rows, findings = table(

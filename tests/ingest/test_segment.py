@@ -39,6 +39,17 @@ def sentences(text: str) -> list[str]:
             ["He paid $3.5 million at 9 a.m.", "Officials said it was fine."],
         ),
         ("It is 5 p.m. on Monday.", ["It is 5 p.m. on Monday."]),
+        # an abbreviation spelled with spaces is one word: "p. m. ET" goes on
+        (
+            "Kick-off is at 4: 30 p. m. ET in Seattle. The crowd left at 10 p. m. "
+            "Police said it was calm.",
+            [
+                "Kick-off is at 4: 30 p. m. ET in Seattle.",
+                "The crowd left at 10 p. m.",
+                "Police said it was calm.",
+            ],
+        ),
+        ("He wrote the letter m. The end came.", ["He wrote the letter m.", "The end came."]),
         ("Wait... Then it happened!", ["Wait...", "Then it happened!"]),
         ("No punctuation at all", ["No punctuation at all"]),
         ("  ", []),

@@ -549,6 +549,10 @@ def _head_verb(token: Any) -> str:
         if node.pos_ == "VERB":
             verb = lemma(node)
             return _EVENT_VERBS.get(verb, verb)
+        if node.pos_ == "NOUN" and node.i != token.i and node.ent_type_ not in ("DATE", "TIME"):
+            # a date that modifies a noun dates that noun's event, not the clause's ("was
+            # charged … after a shooting … Friday": the shooting)
+            return lemma(node)
         if node.head.i == node.i:
             break
         node = node.head

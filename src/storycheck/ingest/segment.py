@@ -192,6 +192,9 @@ _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 #: abbreviations or initials, so a cut one still ends the sentence).
 _LOOKBACK = 64
 _NEXT_WORD = re.compile(r"[\"“‘'(\[]?([\w’'-]+)")
+#: an abbreviation spelled with spaces ("4:30 p. m.", "e. g."): lower-case letters, each
+#: with its period
+_SPACED = re.compile(r"(?<![\w.])((?:[a-z]\.\s){1,3}[a-z])$")
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
@@ -206,6 +209,9 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if head is None:
         return True
     word = head.group(1).lstrip("'’(-")
+    spaced = _SPACED.search(text, max(0, match.start() - 8), match.start())
+    if spaced is not None:
+        word = re.sub(r"\s", "", spaced.group(1))  # "p. m" reads as "p.m"
     low = word.lower().rstrip(".")
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: "George W. Bush", "J. K. Rowling"
