@@ -305,6 +305,17 @@ def test_dates_of_two_events_of_one_subject_are_kept_apart() -> None:
     assert not [f for f in findings if f.kind == "date"]
 
 
+@pytest.mark.parametrize(("later", "disputed"), [("29", False), ("35", True)])
+def test_an_age_that_grows_with_the_reports_year_is_no_dispute(later: str, disputed: bool) -> None:
+    # 27 in the reports of the 2005 shooting, 29 in those of the 2007 trial: he aged
+    rows, findings = table(
+        "Deputies identified the suspect as Jose Luis Orozco, 27, a parolee, on June 25, 2005.",
+        f"In April 2007 a jury found Jose Luis Orozco, {later}, guilty of murder.",
+    )
+    assert bool([f for f in findings if f.kind == "role"]) is disputed
+    assert row(rows, "age|jose luis orozco").status == ("disputed" if disputed else "update")
+
+
 def test_a_date_of_a_noun_dates_that_event_not_the_clause() -> None:
     # "charged … after a shooting … Friday": Friday is the shooting's, not the charge's
     _rows, findings = aligned(

@@ -8,7 +8,9 @@ weekday, a year against a year), times of day in minutes, speakers by person. A 
 also gives the other's value; an article that gives two incompatible values itself (a
 toll that rose during the day) is left off both sides. Where every article of a
 disputed count of dead, injured or missing has a publication time and the values only
-rise with it, the row is an *update*, not a contradiction.
+rise with it, the row is an *update*, not a contradiction; so is a person's age that grows
+no faster than the years between the reports (27 in the reports of a 2005 shooting, 29 in
+those of the 2007 trial; an undated report's year is the latest year it names).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 
 from storycheck.model import Article, Fact, FactCell, FactRow, Finding, FindingSide
 
+from .extract import reporting_year
 from .slots import PEOPLE, UNKEYED
 
 APPROX = 0.1  # "about 30" covers 27–33
@@ -551,7 +554,8 @@ def build_table(
         status = "disputed" if disputed else ("agreed" if len(outlets) >= 2 else "single")
         if disputed and _scattered(sides):
             disputed, status = False, "varied"
-        if disputed and _is_update(key, sides, texts):
+        aged = disputed and group[0].kind == "age" and _aged(sides, texts)
+        if disputed and (aged or _is_update(key, sides, texts)):
             status = "update"
         # (a slot the parse named says more than one only context alignment gave)
         slot = max((f.slot for f in group), key=len) + (f" ({scope})" if scope != "main" else "")
@@ -565,7 +569,9 @@ def build_table(
             for a in sorted(outlets)
         )
         rows.append(FactRow(key=key, slot=slot, kind=group[0].kind, status=status, cells=cells))
-        if disputed and group[0].kind != "speaker":
+        if disputed and group[0].kind != "speaker" and not aged:
+            # (a person growing older between reports disagrees with nobody: the table
+            # shows the ages rising, the disputes do not list them)
             # (who said a quote is reported by the attribution check, which also
             # matches paraphrases; the table keeps the row)
             findings.append(_finding(group[0].kind, slot, sides, texts, status))
@@ -605,6 +611,28 @@ def _is_update(key: str, sides: Sequence[Sequence[Fact]], articles: Mapping[str,
     points.sort()
     values = [v for _, v in points]
     return all(b >= a for a, b in itertools.pairwise(values)) and values[-1] > values[0]
+
+
+def _aged(sides: Sequence[Sequence[Fact]], articles: Mapping[str, Article]) -> bool:
+    """Ages that grow with the year of the reports giving them, by no more than the years
+    between (a birthday in between allows one more). Each value is dated by the earliest
+    report of it whose year is known; a value no report dates cannot be placed."""
+    points = []
+    for side in sides:
+        years = [
+            y
+            for f in side
+            if (a := articles.get(f.article_id)) is not None and (y := reporting_year(a))
+        ]
+        if not years or side[0].number is None:
+            return False
+        points.append((min(years), side[0].number))
+    points.sort()
+    if points[-1][0] <= points[0][0]:
+        return False
+    return all(
+        b >= a and b - a <= (y - x) + 1 for (x, a), (y, b) in itertools.pairwise(points)
+    )
 
 
 def _finding(

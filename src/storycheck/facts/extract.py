@@ -124,6 +124,15 @@ def story_year(articles: Iterable[Article]) -> int | None:
     return year if n >= 2 else None
 
 
+def reporting_year(article: Article) -> int | None:
+    """The year an article was written in: its publication year, else the latest year it
+    names (a report of a 2007 trial about a 2005 killing names 2007)."""
+    if article.published is not None:
+        return article.published.year
+    years = [int(y) for y in _YEAR.findall(article.text)]
+    return max(years) if years else None
+
+
 _BACKGROUND = re.compile(
     r"\b(last|previous|past) (month|year|week|decade|season)|\b(this|that|earlier this|"
     r"later that) (year|month)\b|\bearlier this\b|\byears? ago\b|\bin the past\b|"
