@@ -316,6 +316,42 @@ def test_an_age_that_grows_with_the_reports_year_is_no_dispute(later: str, dispu
     assert row(rows, "age|jose luis orozco").status == ("disputed" if disputed else "update")
 
 
+def test_a_players_figures_are_his_own_when_he_is_named_by_a_pronoun() -> None:
+    rows, findings = table(
+        "Pierre Thomas was hurt. He had 793 yards and six touchdowns on 147 carries.",
+        "Chris Ivory was the surprise. He finished with 716 yards and five touchdowns.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    assert {"touchdown|thomas", "touchdown|ivory"} <= {r.key for r in rows}
+
+
+def test_an_average_is_not_a_total() -> None:
+    _rows, findings = table(
+        "Teixeira has averaged 100 RBIs in his six big-league seasons with Texas.",
+        "Teixeira has 676 RBIs in his six big-league seasons with Texas.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+
+
+def test_a_sum_a_year_is_not_compared_with_a_total() -> None:
+    rows, findings = aligned(
+        "The Red Sox offered Teixeira an eight-year deal worth $23 million per season.",
+        "The Red Sox offered Teixeira an eight-year deal worth $184 million before the season.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    assert all(len(r.cells) == 1 for r in rows if r.kind == "quantity")
+
+
+def test_what_someone_became_is_the_event_a_year_dates() -> None:
+    _rows, findings = aligned(
+        "In 1995, she became the first African-American woman named to the board of the "
+        "American Medical Association.",
+        "In 2002, she became president of the Medical Association of the State of Alabama, "
+        "the first African-American woman to do so.",
+    )
+    assert not [f for f in findings if f.kind == "date"]
+
+
 def test_a_date_of_a_noun_dates_that_event_not_the_clause() -> None:
     # "charged … after a shooting … Friday": Friday is the shooting's, not the charge's
     _rows, findings = aligned(

@@ -407,7 +407,8 @@ def _slot_class(fact: Fact) -> str | None:
         return None
     parts = fact.key.lstrip(UNKEYED).split("|")
     if parts[0] == "money":
-        return "|".join(parts[:2])
+        # a sum a year is not a total ("$23 million per season" / "$184 million")
+        return "|".join(parts[:3] if parts[2:3] == ["rate"] else parts[:2])
     if parts[0] in _MEASURES:
         return parts[0]
     noun = parts[1] if parts[0] == "count" and len(parts) > 1 else parts[0]
@@ -428,8 +429,10 @@ def _noun(cls: str) -> str:
 def _same_verb(a: Fact, b: Fact) -> bool:
     """Do two dates hang from one verb (either unknown counts as yes)? The verb is the
     second part of a date's key, named ("date|occur|fire") or not ("?date|charge")."""
-    va, vb = (f.key.split("|")[1].split(" ")[0] if "|" in f.key else "" for f in (a, b))
-    return not va or not vb or va == vb
+    va, vb = (f.key.split("|")[1] if "|" in f.key else "" for f in (a, b))
+    if " " in va and " " in vb:
+        return va == vb  # "became president" and "became the first physician"
+    return not va or not vb or va.split(" ")[0] == vb.split(" ")[0]
 
 
 def merge_contexts(
@@ -630,9 +633,7 @@ def _aged(sides: Sequence[Sequence[Fact]], articles: Mapping[str, Article]) -> b
     points.sort()
     if points[-1][0] <= points[0][0]:
         return False
-    return all(
-        b >= a and b - a <= (y - x) + 1 for (x, a), (y, b) in itertools.pairwise(points)
-    )
+    return all(b >= a and b - a <= (y - x) + 1 for (x, a), (y, b) in itertools.pairwise(points))
 
 
 def _finding(

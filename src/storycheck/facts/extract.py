@@ -124,6 +124,17 @@ def story_year(articles: Iterable[Article]) -> int | None:
     return year if n >= 2 else None
 
 
+def _averaged(noun: Any | None, tokens: Sequence[Any]) -> bool:
+    """Is a count an average ("averaged 30 home runs and 100 RBIs", "an average of 12")?"""
+    top = noun if noun is not None else _top(tokens)
+    gov = governor(top)
+    if gov is not None and lemma(gov) == "average":
+        return True
+    first = tokens[0]
+    before = first.doc[first.i - 2 : first.i] if first.i >= 2 else first.doc[: first.i]
+    return any(t.lower_ in ("average", "averaging", "averaged") for t in before)
+
+
 def reporting_year(article: Article) -> int | None:
     """The year an article was written in: its publication year, else the latest year it
     names (a report of a 2007 trial about a 2005 killing names 2007)."""
@@ -370,10 +381,13 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                     continue  # a bare number, a code or a model name ("AK-47s")
                 found = (f"{UNKEYED}count|{lemma(noun)}", f"number of {noun.text.lower()}")
             key, label = found
-            owner = owner_of(noun if noun is not None else _top(tokens))
+            owner = owner_of(noun if noun is not None else _top(tokens), sink.last_person)
             if owner and key not in ("dead", "injured", "missing"):
                 # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
                 key, label = f"{key}|{owner.lower()}", f"{label} ({owner})"
+            if key not in ("dead", "injured", "missing") and _averaged(noun, tokens):
+                # "averaged 100 RBIs in six seasons" is a rate, not a total
+                key, label = f"{key}|average", f"{label} (average)"
         qualifier = _nearness(text, q.start) or q.qualifier
         sink.add(
             sentence,
@@ -555,8 +569,13 @@ def _head_verb(token: Any) -> str:
     date dates ("opened fire … Friday": open; "was charged Saturday": charge)."""
     node = token
     for _ in range(6):
-        if node.pos_ == "VERB":
+        if node.pos_ in ("VERB", "AUX") and (node.pos_ == "VERB" or node.dep_ == "ROOT"):
             verb = lemma(node)
+            if verb in ("become", "be"):
+                # "became president in 2002" / "became the first physician under 40 … in
+                # 1995": what one became is the event
+                attr = next((c for c in node.children if c.dep_ in ("attr", "oprd")), None)
+                return f"{verb} {lemma(attr)}" if attr is not None else verb
             return _EVENT_VERBS.get(verb, verb)
         if node.pos_ == "NOUN" and node.i != token.i and node.ent_type_ not in ("DATE", "TIME"):
             # a date that modifies a noun dates that noun's event, not the clause's ("was

@@ -169,9 +169,10 @@ def _phrase(noun: Any) -> str:
     return " ".join([*mods, noun.text]).lower()
 
 
-def owner_of(token: Any) -> str | None:
+def owner_of(token: Any, resolve: Any = None) -> str | None:
     """The person a figure belongs to: a possessor ("Thomas's 269 yards") or the subject
-    of its verb ("Thomas rushed for 269 yards"); their surname, or None."""
+    of its verb ("Thomas rushed for 269 yards", or "he" when ``resolve`` names who, given
+    the pronoun's offset); their surname, or None."""
     for child in token.children:
         if child.dep_ == "poss" and child.ent_type_ == "PERSON":
             return str(child.text)
@@ -179,6 +180,11 @@ def owner_of(token: Any) -> str | None:
     if gov is None or gov.pos_ not in ("VERB", "AUX"):
         return None
     subject = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None and subject.ent_type_ == "PERSON" and same_line(subject, gov):
+    if subject is None or not same_line(subject, gov):
+        return None
+    if subject.ent_type_ == "PERSON":
         return str(subject.text)
+    if subject.lower_ in ("he", "she") and resolve is not None:
+        named = resolve(subject.idx)
+        return str(named).split()[-1] if named else None
     return None
