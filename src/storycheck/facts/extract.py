@@ -124,7 +124,7 @@ def story_year(articles: Iterable[Article]) -> int | None:
     return year if n >= 2 else None
 
 
-def _averaged(noun: Any | None, tokens: Sequence[Any]) -> bool:
+def _averaged(noun: Any | None, tokens: list[Any]) -> bool:
     """Is a count an average ("averaged 30 home runs and 100 RBIs", "an average of 12")?"""
     top = noun if noun is not None else _top(tokens)
     gov = governor(top)
