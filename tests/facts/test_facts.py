@@ -352,6 +352,32 @@ def test_what_someone_became_is_the_event_a_year_dates() -> None:
     assert not [f for f in findings if f.kind == "date"]
 
 
+def test_where_a_person_moved_is_compared() -> None:
+    _rows, findings = table(
+        "After her conversion, Bettie Page moved to Florida and worked for a church.",
+        "After her conversion, Bettie Page moved to California and worked for a church.",
+    )
+    assert {s.value for f in findings if f.kind == "place" for s in f.sides} == {
+        "Florida",
+        "California",
+    }
+
+
+@pytest.mark.parametrize(
+    ("other", "disputed"),
+    [("College Point", True), ("Queens", False), ("South Ozone Park", False)],
+)
+def test_where_a_person_lives_is_compared_unless_one_place_is_in_the_other(
+    other: str, disputed: bool
+) -> None:
+    rows, findings = table(
+        "Harpal Chohan, who lived in South Ozone Park, Queens, died on Friday.",
+        f"The victim, Harpal Chohan, 59, of {other}, was struck by a Toyota Camry.",
+    )
+    assert row(rows, "where|live|chohan|area").cells
+    assert bool([f for f in findings if f.kind == "place"]) is disputed
+
+
 def test_a_date_of_a_noun_dates_that_event_not_the_clause() -> None:
     # "charged … after a shooting … Friday": Friday is the shooting's, not the charge's
     _rows, findings = aligned(

@@ -55,6 +55,8 @@ def compatible(a: Fact, b: Fact) -> bool:
         return _same_speaker(a.value, b.value)
     if a.kind == "name":
         return _same_first_name(a.value, b.value)
+    if a.kind == "place" and a.unit and b.unit:
+        return a.unit == b.unit  # (named places: see _nested)
     if a.kind == "place" and a.number is not None and b.number is not None:
         turn = abs(a.number - b.number) % 360
         return min(turn, 360 - turn) <= 45.0  # "south" and "south-west" agree
@@ -540,6 +542,7 @@ def build_table(
         facts = merge_contexts(merge_events(facts, texts, similarity), texts, similarity)
     else:
         facts = [f for f in facts if not f.key.startswith(UNKEYED)]
+    facts = _nested(facts, articles)
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.scope != "forecast":
@@ -581,6 +584,40 @@ def build_table(
     order = {"disputed": 0, "update": 1, "agreed": 2, "varied": 3, "single": 4}
     rows.sort(key=lambda r: (order[r.status], -len(r.cells), r.slot))
     return tuple(rows), tuple(findings)
+
+
+def _nested(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:
+    """Named places of one slot that may be one place: the same words, one inside the
+    other ("Queens" / "Richmond Hill, Queens"), or put one inside the other by the story's
+    own texts ("South Ozone Park, Queens", "East Flatbush in Brooklyn", "Brooklyn's East
+    Flatbush"). Each gets the name of its group as ``unit``, which is what
+    :func:`compatible` compares."""
+    named = [f for f in facts if f.kind == "place" and f.key.startswith("where|")]
+    if not named:
+        return list(facts)
+    texts = [a.text for a in articles]
+    values: dict[str, set[str]] = defaultdict(set)
+    for fact in named:
+        values[fact.key].add(fact.value)
+    groups = _Groups()
+    for names in values.values():
+        for a, b in itertools.combinations(sorted(names), 2):
+            if _inside(a, b, texts) or _inside(b, a, texts):
+                groups.join(a, b)
+    return [
+        dataclasses.replace(f, unit=str(groups.find(f.value)))
+        if f.kind == "place" and f.key.startswith("where|")
+        else f
+        for f in facts
+    ]
+
+
+def _inside(a: str, b: str, texts: Sequence[str]) -> bool:
+    if a.lower() in b.lower():
+        return True
+    x, y = re.escape(a), re.escape(b)
+    near = re.compile(rf"\b{x}\W{{1,3}}(?:in |of |near )?(?:the )?{y}\b|\b{y}['’]s {x}\b", re.I)
+    return any(near.search(t) for t in texts)
 
 
 def _scattered(sides: Sequence[Sequence[Fact]]) -> bool:

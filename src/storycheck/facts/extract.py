@@ -237,6 +237,8 @@ def _predicate(token: Any, resolve: Any = None) -> tuple[str, str, str] | None:
     )
     if subject is None and node.dep_ in ("advcl", "conj", "xcomp", "relcl", "acl"):
         subject = next((c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
+        subject = node.head  # "Chohan, who lived in South Ozone Park": Chohan
     if subject is None:
         return None
     if subject.lower_ in ("he", "she") and resolve is not None:
@@ -772,6 +774,64 @@ def _blocks(sink: _Sink, sentence: Sentence, scope: str) -> None:
         )
 
 
+def _places(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+    """ "moved to Florida", "was shot in East Flatbush": where a named subject did what;
+    "Raj K. Chohan, 59, of College Point": where a person lives (the news convention)."""
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    for ent in span.ents if span is not None else ():
+        if ent.label_ not in _PLACE_TYPES:
+            continue
+        prep = ent.root.head
+        if ent.root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+            continue
+        if prep.head.pos_ != "VERB":
+            continue
+        pred = _predicate(prep.head, sink.last_person)
+        if pred is not None:
+            # (a country, a city, a region or a building: places of one kind are compared)
+            verb, subject, worded = pred
+            kind = f"{verb.split(' ')[0]}|{subject}|{_PLACE_TYPES[ent.label_]}"
+            _place(sink, sentence, (ent.start_char, ent.end_char), (kind, subject, worded), scope)
+    for m in _RESIDENCE.finditer(sentence.text):
+        person = sink.last_person(sentence.start + m.end("name"))
+        if person is None or person.split()[-1] != m.group("name"):
+            continue
+        start = sentence.start + m.start("place")
+        span = (start, start + len(m.group("place")))
+        kind = f"live|{m.group('name')}|{_PLACE_TYPES['GPE']}"
+        _place(sink, sentence, span, (kind, m.group("name"), "lives"), scope)
+
+
+_PLACE_PREPS = frozenset({"in", "at", "to", "near", "outside", "inside"})
+_PLACE_TYPES = {"GPE": "area", "LOC": "area", "FAC": "site"}
+_RESIDENCE = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+),\s+(?:an?\s+)?\d{1,3}(?:-year-old)?,\s+of\s+(?:the\s+)?"
+    r"(?P<place>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+)
+
+
+def _place(
+    sink: _Sink,
+    sentence: Sentence,
+    span: tuple[int, int],
+    pred: tuple[str, str, str],
+    scope: str,
+) -> None:
+    slot, subject, worded = pred
+    start, end = span
+    the = "the " if subject.islower() else ""
+    sink.add(
+        sentence,
+        kind="place",
+        key=f"where|{slot.lower()}",
+        slot=f"where {the}{subject} {worded}",
+        value=re.sub(r"^the\s+", "", sink.article.text[start:end].rstrip(".,;"), flags=re.I),
+        start=start,
+        end=end,
+        scope=scope,
+    )
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -866,6 +926,7 @@ def extract_facts(
         _ages(sink, sentence, mine, people)
         _directions(sink, sentence, scope)
         _blocks(sink, sentence, scope)
+        _places(sink, sentence, doc, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
