@@ -352,6 +352,18 @@ def test_what_someone_became_is_the_event_a_year_dates() -> None:
     assert not [f for f in findings if f.kind == "date"]
 
 
+def test_each_partys_sum_is_its_own_slot() -> None:
+    _rows, findings = table(
+        "The Washington Nationals made Mark Teixeira an eight-year, $160 million offer.",
+        "The Boston Red Sox made Mark Teixeira an eight-year, $184 million offer.",
+        "The Boston Red Sox made Mark Teixeira an eight-year, $200 million offer.",
+    )
+    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {
+        "$184 million",
+        "$200 million",
+    }
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

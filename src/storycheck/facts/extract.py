@@ -342,6 +342,10 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             label = f"amount ({thing}{rate})" if thing else f"amount{rate}"
             if not thing:
                 key = UNKEYED + key
+            elif (payer := _payer(_top(tokens))) is not None:
+                # "the Nationals made a $160 million offer", "the Red Sox offered $184
+                # million": each party's sum is a slot of its own
+                key, label = f"{key}|{payer.lower()}", f"{label} ({payer})"
         elif q.kind == "percent":
             of = re.match(
                 r"\s*(?:of|in)\s+(?:the\s+|its\s+|their\s+|\w+[’']s\s+)?([a-z]+)", text[q.end :]
@@ -493,6 +497,24 @@ def _nearness(text: str, start: int) -> str | None:
     if _JUST_OVER.search(before):
         return "just_over"
     return None
+
+
+def _payer(top: Any) -> str | None:
+    """The named party whose verb a sum hangs from ("The Washington Nationals made
+    Teixeira a $160 million offer": Nationals), or None."""
+    node = top
+    for _ in range(5):
+        if node.pos_ == "VERB":
+            break
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    else:
+        return None
+    subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.ent_type_ not in ("ORG", "PERSON", "GPE", "NORP"):
+        return None
+    return str(subject.text)
 
 
 def _money_thing(tokens: list[Any], gov: Any | None) -> str:
