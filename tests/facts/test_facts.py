@@ -364,6 +364,15 @@ def test_each_partys_sum_is_its_own_slot() -> None:
     }
 
 
+def test_a_share_of_a_sum_is_not_the_sum() -> None:
+    _rows, findings = table(
+        "The rescue loans for Greece total 110 billion euros over three years.",
+        "Merkel urged parliament to pass the country's share of the rescue loans for Greece - "
+        "22 billion euros over three years.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

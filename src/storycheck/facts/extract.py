@@ -395,6 +395,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                 # "averaged 100 RBIs in six seasons" is a rate, not a total
                 key, label = f"{key}|average", f"{label} (average)"
         qualifier = _nearness(text, q.start) or q.qualifier
+        part = key not in ("dead", "injured", "missing") and _PART.search(text[: q.start])
         sink.add(
             sentence,
             kind="quantity",
@@ -406,8 +407,17 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             number=number,
             qualifier=qualifier,
             unit=unit,
-            scope=scope,
+            # "Germany's share of the bailout, 22 billion euros" is not the bailout's sum
+            scope="part" if part else scope,
         )
+
+
+#: a figure said to be a part of a whole (compared only with other parts)
+_PART = re.compile(
+    r"\b(?:share|part|portion|contribution|slice|tranche|instal?lment)\s+of\s+(?:the\s+|its\s+|"
+    r"their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}\W{0,6}$",
+    re.IGNORECASE,
+)
 
 
 def _repeated(token: Any | None) -> tuple[str, str] | None:
