@@ -18,6 +18,7 @@ from storycheck.verify.checks import (
     parse_role,
     role_label,
     roles_conflict,
+    timeframe_conflicts,
 )
 from storycheck.verify.people import People
 
@@ -228,3 +229,28 @@ def test_a_definite_role_phrase_resolves_to_the_one_person_given_that_role() -> 
         ],
     )
     assert found == {("b", "The Russian president"): "Vladimir Putin"}
+
+
+@pytest.mark.parametrize(
+    ("serving", "disputed"),
+    [
+        ("The Bush administration defended the rule on Tuesday.", True),
+        ("Obama overturned a last-minute Bush administration rule on Tuesday.", False),
+        ("The Obama administration said the Bush administration weakened the act.", False),
+    ],
+)
+def test_an_administration_in_the_past_is_no_claim_of_office(serving: str, disputed: bool) -> None:
+    """ "the X administration" frames X as serving, unless the sentence puts it in the past
+    or the article names another person's administration too."""
+    from storycheck.claims.entities import extract_entities
+    from storycheck.models import get_parser
+    from tests.facts.test_facts import article
+
+    articles = [
+        article("a", "Former President George W. Bush issued the rule in December 2008."),
+        article("b", serving),
+    ]
+    docs = get_parser().parse([a.text for a in articles])
+    entities = [e for a, d in zip(articles, docs, strict=True) for e in extract_entities(d, a.id)]
+    found = timeframe_conflicts(articles, entities, People(entities))
+    assert bool([c for c in found if "Bush" in c.subject]) is disputed

@@ -510,7 +510,7 @@ def _nearness(text: str, start: int) -> str | None:
 
 
 def _payer(top: Any) -> str | None:
-    """The named party whose verb a sum hangs from ("The Washington Nationals made
+    """The named party that offers, pays or gets a sum ("The Washington Nationals made
     Teixeira a $160 million offer": Nationals), or None."""
     node = top
     for _ in range(5):
@@ -521,10 +521,18 @@ def _payer(top: Any) -> str | None:
         node = node.head
     else:
         return None
+    if lemma(node) not in _DEALING:
+        return None  # ("the council approved a £214 million extension": the extension's)
     subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.ent_type_ not in ("ORG", "PERSON", "GPE", "NORP"):
         return None
     return str(subject.text)
+
+
+#: verbs by which a party offers, pays or gets a sum of its own
+_DEALING = frozenset(
+    "offer pay bid give spend make propose award seek demand ask receive earn sign".split()
+)
 
 
 def _money_thing(tokens: list[Any], gov: Any | None) -> str:

@@ -289,6 +289,19 @@ _PAST_CAMPAIGN = re.compile(
 )
 
 
+#: words that put an administration in the past ("a last-minute Bush administration rule",
+#: "described at the time by the Bush administration", "the Bush environmental legacy"):
+#: such a mention does not frame its person as serving
+_TENURE_PAST = re.compile(
+    r"\b((left|leaving|leave) (the )?(office|white house)|final (days|weeks|months)|"
+    r"last-minute|last minute|midnight (rule|regulation|action)s?|legacy|at the time|"
+    r"what was then|then-(president|governor|mayor|prime minister)|previous|prior)\b",
+    re.IGNORECASE,
+)
+#: a person said to have left office
+_LEFT_OFFICE = re.compile(r"\b(left|leaving) (the )?(office|white house)\b", re.IGNORECASE)
+
+
 def timeframe_conflicts(
     articles: Sequence[Article], entities: Sequence[Entity], people: People
 ) -> list[Conflict]:
@@ -312,14 +325,28 @@ def timeframe_conflicts(
                 note(name, entity.article_id, "in office" if in_office else "out", role_text)
     surnames = {name.split()[-1]: name for name in people.persons()}
     for article in articles:
-        for surname, name in surnames.items():
-            admin = re.search(
-                rf"\b{re.escape(surname)}(’s|'s)? (administration|government|cabinet|presidency)\b",
-                article.text,
-            )
-            if admin:
-                note(name, article.id, "in office", admin.group(0))
+        # "the X administration" frames X as serving, unless the sentence puts it in the
+        # past or the article names another person's administration too (two cannot
+        # both be the present one, and which is cannot be told)
+        admins: dict[str, str] = {}
         for sentence in article.sentences:
+            for surname, name in surnames.items():
+                admin = re.search(
+                    rf"\b{re.escape(surname)}(’s|'s)? (administration|government|cabinet|"
+                    r"presidency)\b",
+                    sentence.text,
+                )
+                if admin and _TENURE_PAST.search(sentence.text) is None:
+                    admins.setdefault(name, admin.group(0))
+        if len(admins) == 1:
+            ((name, said),) = admins.items()
+            note(name, article.id, "in office", said)
+        for sentence in article.sentences:
+            left = _LEFT_OFFICE.search(sentence.text)
+            if left:  # "before Bush left office"
+                person = _closest_person(sentence.text, left.span(), surnames)
+                if person:
+                    note(person, article.id, "out", sentence.text)
             match = _CAMPAIGN.search(sentence.text)
             if not match or _PAST_CAMPAIGN.search(sentence.text):
                 continue  # "during his campaign", "in 2008 he pledged": looking back
@@ -351,6 +378,20 @@ def timeframe_conflicts(
                         )
                     )
     return found
+
+
+def _closest_person(
+    text: str, span: tuple[int, int], surnames: Mapping[str, str], reach: int = 40
+) -> str | None:
+    """The person named closest to ``span`` in ``text`` (before or after it), within
+    ``reach`` characters."""
+    best: tuple[int, str] | None = None
+    for surname, name in surnames.items():
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+            gap = span[0] - m.end() if m.end() <= span[0] else max(0, m.start() - span[1])
+            if gap <= reach and (best is None or gap < best[0]):
+                best = (gap, name)
+    return best[1] if best else None
 
 
 def _nearest_person(text: str, at: int, surnames: Mapping[str, str]) -> str | None:
