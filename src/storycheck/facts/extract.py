@@ -78,6 +78,8 @@ _QUALIFIER_WORDS = {
     "more_than": "more than",
     "less_than": "less than",
     "at_most": "at most",
+    "nearly": "nearly",
+    "just_over": "just over",
 }
 
 
@@ -401,7 +403,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             kind="quantity",
             key=key,
             slot=label,
-            value=_value_text(text, q.start, q.end, q.qualifier),
+            value=_value_text(text, q.start, q.end, qualifier),
             start=base + q.start,
             end=base + q.end,
             number=number,
