@@ -31,6 +31,11 @@ def one(text: str) -> tuple[float, str, str | None, str | None]:
         ("two hundred and five votes", (205, "cardinal", "vote", None)),
         ("the 21st century", (21, "ordinal", "century", None)),
         ("within 24 hours", (24, "duration", "hour", None)),
+        # a measure said without a digit
+        ("who lived half a mile away", (0.5, "cardinal", "mile", None)),
+        ("moved about a mile and a half away", (1.5, "cardinal", "mile", "approx")),
+        ("died a week after suffering a heart attack", (1, "duration", "week", None)),
+        ("replaced the Tabar about a fortnight ago", (2, "duration", "week", "approx")),
     ],
 )
 def test_quantities(text: str, expected: tuple[float, str, str | None, str | None]) -> None:
@@ -38,7 +43,15 @@ def test_quantities(text: str, expected: tuple[float, str, str | None, str | Non
 
 
 @pytest.mark.parametrize(
-    "text", ["one of the envoys said", "in 2024 and 1991", "the 2016-2020 era", "No numbers here."]
+    "text",
+    [
+        "one of the envoys said",
+        "in 2024 and 1991",
+        "the 2016-2020 era",
+        "No numbers here.",
+        "she trains once a week",
+        "what a day it was",
+    ],
 )
 def test_not_quantities(text: str) -> None:
     assert find_quantities(text) == []

@@ -11,7 +11,7 @@ qualifiers (``nearly``, ``more than``, ``at least``). Four-digit years are left 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from storycheck.model import Quantity
 
@@ -265,7 +265,55 @@ def _is_year(match: re.Match[str], text: str) -> bool:
 
 def find_quantities(text: str) -> list[Quantity]:
     """All numeric quantities in ``text`` with values, units and qualifiers."""
-    return list(_iter_quantities(text))
+    found = list(_iter_quantities(text))
+    found += _one_unit(text, found)
+    return sorted(found, key=lambda q: q.start)
+
+
+#: a measure said without a digit: "half a mile", "a mile and a half", "a week after"
+_ONE_UNIT = re.compile(
+    r"\b(?P<half>half\s+)?an?\s+(?P<unit>mile|kilometre|kilometer|metre|meter|yard|hour|day|"
+    r"week|fortnight|month)(?P<more>\s+and\s+a\s+half)?\b",
+    re.IGNORECASE,
+)
+#: words before "a week" / "a mile" that make it a rate ("once a week", "$23 million a
+#: year", "5.2 yards a carry") or part of something else ("such a day", "what a week")
+_RATE_BEFORE = re.compile(
+    r"(?:\b(?:once|twice|times|per|each|every|such|what|only|quite|just|than|as)|[\d%$€£)])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _one_unit(text: str, found: Sequence[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _ONE_UNIT.finditer(text):
+        if any(q.start < m.end() and m.start() < q.end for q in found):
+            continue
+        if _RATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        unit = m.group("unit").lower()
+        value = 0.5 if m.group("half") else 1.0
+        if m.group("more"):
+            value += 0.5
+        if unit == "fortnight":
+            unit, value = "week", value * 2
+        unit = {"kilometer": "kilometre", "meter": "metre"}.get(unit, unit)
+        qualifier = None
+        q = _QUALIFIER_RE.search(text, max(0, m.start() - 30), m.start())
+        if q:
+            qualifier = next(name for name, _ in _QUALIFIERS if q.group(name))
+        out.append(
+            Quantity(
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                value=value,
+                kind="duration" if unit in _DURATION_UNITS else "cardinal",
+                unit=unit,
+                qualifier=qualifier,
+            )
+        )
+    return out
 
 
 def _iter_quantities(text: str) -> Iterator[Quantity]:
