@@ -373,6 +373,16 @@ def test_a_share_of_a_sum_is_not_the_sum() -> None:
     assert not [f for f in findings if f.kind == "number"]
 
 
+def test_a_year_of_a_named_thing_is_that_things_year() -> None:
+    _rows, findings = table(
+        "Page, who suffered depression in later life, inspired the 2005 film The Notorious "
+        "Bettie Page.",
+        "Page was also celebrated in the 2006 HBO movie, The Notorious Bettie Page, starring "
+        "Gretchen Mol.",
+    )
+    assert {s.value for f in findings if f.kind == "date" for s in f.sides} == {"2005", "2006"}
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

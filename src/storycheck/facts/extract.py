@@ -558,6 +558,21 @@ def _money_thing(tokens: list[Any], gov: Any | None) -> str:
     return ""
 
 
+def _named_thing(top: Any) -> str | None:
+    """The name of what a year belongs to when it modifies a noun with a proper name in
+    apposition ("the 2005 film The Notorious Bettie Page", "the 2006 HBO movie, The
+    Notorious Bettie Page"): the year of that named thing, whatever the clause says."""
+    if top.dep_ not in ("nummod", "compound", "amod", "nmod") or top.head.pos_ != "NOUN":
+        return None
+    appos = next((c for c in top.head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if appos is None:
+        return None
+    words = [t for t in appos.subtree if t.dep_ in ("det", "compound", "amod") or t is appos]
+    words = [t for t in words if t.i <= appos.i]
+    name = " ".join(t.text for t in words if t.lower_ != "the" or t.i != words[0].i)
+    return name if len(name.split()) >= 2 else None
+
+
 def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str]:
     """(key, label) of the event a date or time at ``top`` places: "when the fire broke
     out", "what time Ortiz was shot" when its clause names one, else an unnamed slot of
@@ -584,7 +599,12 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
-        event = _event_slot(sink, _top(tokens), "date", "when")
+        named = _named_thing(_top(tokens))
+        event = (
+            (f"date|{named.lower()}", f"when {named}")
+            if named
+            else _event_slot(sink, _top(tokens), "date", "when")
+        )
         sink.add(
             sentence,
             kind="date",
