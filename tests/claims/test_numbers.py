@@ -36,6 +36,7 @@ def one(text: str) -> tuple[float, str, str | None, str | None]:
         ("moved about a mile and a half away", (1.5, "cardinal", "mile", "approx")),
         ("died a week after suffering a heart attack", (1, "duration", "week", None)),
         ("replaced the Tabar about a fortnight ago", (2, "duration", "week", "approx")),
+        ("the manager was killed and another was wounded", (1, "cardinal", None, None)),
     ],
 )
 def test_quantities(text: str, expected: tuple[float, str, str | None, str | None]) -> None:

@@ -383,6 +383,14 @@ def test_a_year_of_a_named_thing_is_that_things_year() -> None:
     assert {s.value for f in findings if f.kind == "date" for s in f.sides} == {"2005", "2006"}
 
 
+def test_others_wounded_and_another_wounded_are_injury_tolls() -> None:
+    _rows, findings = table(
+        "Police say two people have been killed and another wounded in a shooting at the plant.",
+        "A woman opened fire at the plant, killing two workers and wounding two others.",
+    )
+    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {"another", "two"}
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

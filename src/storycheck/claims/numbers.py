@@ -284,8 +284,19 @@ _RATE_BEFORE = re.compile(
 )
 
 
+#: "two people were killed and another wounded": one more, counted by its participle
+_ANOTHER = re.compile(
+    r"(?:(?<=\band )|(?<=, ))another(?=\s+(?:person\s+|man\s+|woman\s+|was\s+|is\s+)?"
+    r"(?:wounded|injured|hurt|killed|missing)\b)",
+    re.IGNORECASE,
+)
+
+
 def _one_unit(text: str, found: Sequence[Quantity]) -> list[Quantity]:
-    out: list[Quantity] = []
+    out: list[Quantity] = [
+        Quantity(text=m.group(0), start=m.start(), end=m.end(), value=1.0, kind="cardinal")
+        for m in _ANOTHER.finditer(text)
+    ]
     for m in _ONE_UNIT.finditer(text):
         if any(q.start < m.end() and m.start() < q.end for q in found):
             continue

@@ -493,7 +493,8 @@ def _not_a_count(text: str, tokens: list[Any], kind: str, before: str = "") -> b
 
 def _toll(tokens: list[Any]) -> bool:
     """ "killing two workers and wounding two others": the others are a toll of their own."""
-    gov = governor(_top(tokens))
+    noun = noun_of(tokens)
+    gov = governor(noun if noun is not None else _top(tokens))
     return gov is not None and lemma(gov) in DEAD | INJURED
 
 
