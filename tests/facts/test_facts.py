@@ -391,6 +391,19 @@ def test_others_wounded_and_another_wounded_are_injury_tolls() -> None:
     assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {"another", "two"}
 
 
+def test_a_later_state_word_far_from_a_date_leaves_it_alone() -> None:
+    facts = facts_of(
+        [
+            article(
+                "a",
+                "On November 19, INS Tabar sank a fishing trawler that was under the control "
+                "of pirates, in a third successive strike since its deployment on November 2.",
+            )
+        ]
+    )
+    assert {f.value for f in facts if f.kind == "date"} == {"November 19"}
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

@@ -42,6 +42,9 @@ LATER_STATE = re.compile(
 )
 
 
+#: how far before a date a later-state word still governs it ("… since its deployment on
+#: November 2" leaves "On November 19, INS Tabar sank a trawler" alone)
+LATER_REACH = 60
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MAGNITUDE = re.compile(r"\b(magnitude|richter)\b", re.IGNORECASE)
 _DISTANCE = re.compile(
@@ -590,9 +593,9 @@ def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, s
 def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: date | None) -> None:
     text = sentence.text
     base = sentence.start
-    if LATER_STATE.search(text):
-        return  # "still damping down on Wednesday": a later state, not the event
     for d in find_dates(text, published):
+        if LATER_STATE.search(text, max(0, d.start - LATER_REACH), d.end + 20):
+            continue  # "still damping down on Wednesday": a later state, not the event
         if d.year is None and d.weekday is None and d.day is None:
             continue
         if d.relative and d.weekday is None:
