@@ -404,6 +404,18 @@ def test_a_later_state_word_far_from_a_date_leaves_it_alone() -> None:
     assert {f.value for f in facts if f.kind == "date"} == {"November 19"}
 
 
+def test_a_count_of_times_that_dates_its_times_is_not_about_another_year() -> None:
+    _rows, findings = table(
+        "Page married twice; her first marriage lasted from 1943 to 1947, her second from "
+        "1958 to 1963.",
+        "Page was married three times but had no children.",
+    )
+    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {
+        "twice",
+        "three",
+    }
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

@@ -333,6 +333,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         if not tokens or _not_a_count(q.text, tokens, q.kind, text[max(0, q.start - 2) : q.start]):
             continue
         near = text[max(0, q.start - 25) : q.end + 25]
+        own_scope = scope
         number = q.value
         unit = q.unit
         if _MAGNITUDE.search(near) and q.value < 10 and q.kind == "cardinal":
@@ -379,6 +380,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             key, label, number, unit = "weight", "weight", q.value * 0.45359237, "kg"
         elif (repeat := _repeated(noun_of(tokens))) is not None:
             key, label = repeat  # "arrested four times"
+            own_scope = _count_scope(text, scope)
         else:
             noun = noun_of(tokens)
             top = _top(tokens)
@@ -413,7 +415,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             qualifier=qualifier,
             unit=unit,
             # "Germany's share of the bailout, 22 billion euros" is not the bailout's sum
-            scope="part" if part else scope,
+            scope="part" if part else own_scope,
         )
 
 
@@ -452,8 +454,17 @@ def _multiples(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
             start=sentence.start + m.start(),
             end=sentence.start + m.end(),
             number=2.0 if m.group(1).lower() == "twice" else 3.0,
-            scope=scope,
+            scope=_count_scope(sentence.text, scope),
         )
+
+
+def _count_scope(text: str, scope: str) -> str:
+    """The scope of how many times something happened: a sentence that dates the times
+    it counts ("married twice; the first marriage lasted from 1943 to 1947, the second
+    from 1958") counts over them, it is not about another year."""
+    if scope.startswith("background ") and len(set(_YEAR.findall(text))) >= 2:
+        return "main" if not _BACKGROUND.search(text) else scope
+    return scope
 
 
 _MONTHS = frozenset(
