@@ -416,6 +416,15 @@ def test_a_count_of_times_that_dates_its_times_is_not_about_another_year() -> No
     }
 
 
+def test_a_noun_opening_an_unhyphenated_modifier_is_not_what_is_counted() -> None:
+    # "one rocket propelled grenade launcher" counts launchers, not rockets
+    _rows, findings = table(
+        "The cache of arms included seven rifles and one rocket propelled grenade launcher.",
+        "The cache of arms included seven rifles and a grenade launcher with two rockets.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

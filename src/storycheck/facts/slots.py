@@ -107,12 +107,25 @@ def noun_of(tokens: list[Any]) -> Any | None:
         "NOUN",
         "PROPN",
     ):
-        return head
+        return None if _modifier_compound(head) else head
     # a partitive: "at least 17 of the hijacked ships", "two of the pirate vessels"
     of = next((c for c in last.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is not None and last.pos_ == "NUM":
         return next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
     return None
+
+
+def _modifier_compound(noun: Any) -> bool:
+    """A noun that opens an unhyphenated compound modifier ("one rocket propelled grenade
+    launcher", "two gas powered generators"): what is counted is further on, and the
+    parse cannot say what."""
+    doc = noun.doc
+    return (
+        noun.i + 2 < len(doc)
+        and doc[noun.i + 1].tag_ in ("VBN", "VBD")
+        and doc[noun.i + 1].lower_.endswith("ed")
+        and doc[noun.i + 2].pos_ in ("NOUN", "PROPN")
+    )
 
 
 def measured(noun: Any | None, root: Any, value: float = 0.0) -> tuple[str, str] | None:
