@@ -346,12 +346,12 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             # the context check at comparison keeps different sums apart
             key = f"money|{q.unit or ''}{'|rate' if rate else ''}"
             label = f"amount ({thing}{rate})" if thing else f"amount{rate}"
-            if not thing:
-                key = UNKEYED + key
-            elif (payer := _payer(_top(tokens))) is not None:
-                # "the Nationals made a $160 million offer", "the Red Sox offered $184
-                # million": each party's sum is a slot of its own
+            if (payer := _payer(_top(tokens))) is not None:
+                # "the Nationals made a $160 million offer", "the Red Sox offered a deal
+                # worth $184 million": each party's sum is a slot of its own
                 key, label = f"{key}|{payer.lower()}", f"{label} ({payer})"
+            elif not thing:
+                key = UNKEYED + key
         elif q.kind == "percent":
             of = re.match(
                 r"\s*(?:of|in)\s+(?:the\s+|its\s+|their\s+|\w+[’']s\s+)?([a-z]+)", text[q.end :]
@@ -541,6 +541,9 @@ def _payer(top: Any) -> str | None:
     if lemma(node) not in _DEALING:
         return None  # ("the council approved a £214 million extension": the extension's)
     subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None and node.dep_ in ("xcomp", "ccomp", "conj"):
+        # "Lowe is believed to be seeking a $75 million deal": the clause it completes
+        subject = next((c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.ent_type_ not in ("ORG", "PERSON", "GPE", "NORP"):
         return None
     return str(subject.text)
