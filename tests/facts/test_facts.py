@@ -425,6 +425,15 @@ def test_a_noun_opening_an_unhyphenated_modifier_is_not_what_is_counted() -> Non
     assert not [f for f in findings if f.kind == "number"]
 
 
+@pytest.mark.parametrize(
+    ("other", "disputed"),
+    [("Two firefighters were injured in the fire.", True), ("Nobody was hurt in the fire.", False)],
+)
+def test_a_toll_of_nobody_is_a_toll(other: str, disputed: bool) -> None:
+    _rows, findings = table("No-one was injured in the fire at the store, police said.", other)
+    assert bool([f for f in findings if f.kind == "number"]) is disputed
+
+
 def test_where_a_person_moved_is_compared() -> None:
     _rows, findings = table(
         "After her conversion, Bettie Page moved to Florida and worked for a church.",

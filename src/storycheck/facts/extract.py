@@ -438,6 +438,34 @@ def _repeated(token: Any | None) -> tuple[str, str] | None:
     return f"times|{lemma(gov)}", f"how many times ({gov.text.lower()})"
 
 
+#: a toll of nobody ("no injuries were reported", "no one was hurt"; not "no one else", not
+#: "no serious injuries")
+_NO_TOLL = re.compile(
+    r"\b(?:no|zero)\s+(?:reported\s+)?(?P<noun>injuries|deaths|"
+    r"casualties|fatalities)\b|\b(?:no(?:-|\s)?one|nobody)\s+(?:was|were|has been|"
+    r"had been|is)\s+(?:seriously\s+|badly\s+)?(?P<verb>injured|hurt|wounded|killed)\b",
+    re.IGNORECASE,
+)
+
+
+def _no_tolls(sink: _Sink, sentence: Sentence, scope: str) -> None:
+    """ "No-one was injured in the fire": a toll of zero, against "two people were hurt"."""
+    for m in _NO_TOLL.finditer(sentence.text):
+        word = (m.group("noun") or m.group("verb")).lower()
+        dead = word in ("deaths", "fatalities", "killed")
+        sink.add(
+            sentence,
+            kind="quantity",
+            key="dead" if dead else "injured",
+            slot="people killed" if dead else "people injured",
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            number=0.0,
+            scope=scope,
+        )
+
+
 def _multiples(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
     """ "married twice", "hit thrice": a count of times without a number word."""
     for m in re.finditer(r"\b(twice|thrice)\b", sentence.text, re.IGNORECASE):
@@ -1001,6 +1029,7 @@ def extract_facts(
         scope = sentence_scope(sentence, tokens, year)
         _quantities(sink, sentence, doc, scope, people)
         _multiples(sink, sentence, doc, scope)
+        _no_tolls(sink, sentence, scope)
         _dates(sink, sentence, doc, scope, published)
         _times(sink, sentence, doc, scope)
         _ages(sink, sentence, mine, people)
