@@ -613,10 +613,15 @@ def _nested(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:
 
 
 def _inside(a: str, b: str, texts: Sequence[str]) -> bool:
-    if a.lower() in b.lower():
-        return True
+    """Is the place ``a`` said to lie in ``b``: its name holds ``b``'s words, or a text
+    writes "a, b" / "a in b" / "b's a" (not a list: "Florida, California and Texas")?"""
     x, y = re.escape(a), re.escape(b)
-    near = re.compile(rf"\b{x}\W{{1,3}}(?:in |of |near )?(?:the )?{y}\b|\b{y}['’]s {x}\b", re.I)
+    if re.search(rf"\b{y}\b", a, re.IGNORECASE):
+        return True
+    near = re.compile(
+        rf"\b{x}\W{{1,3}}(?:in |of |near )?(?:the )?{y}\b(?!,?\s+(?:and|or)\b)|\b{y}['’]s {x}\b",
+        re.IGNORECASE,
+    )
     return any(near.search(t) for t in texts)
 
 
