@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from storycheck.model import Article, Fact, FactCell, FactRow, Finding, FindingSide
 
 from .extract import reporting_year
-from .slots import PEOPLE, UNKEYED
+from .slots import PEOPLE, TOLLS, UNKEYED
 
 APPROX = 0.1  # "about 30" covers 27–33
 EXACT = 0.005
@@ -41,9 +41,9 @@ _KINDS = {
     "age": "role",
     "speaker": "attribution",
 }
-_RISING = frozenset({"dead", "injured", "missing"})
+_RISING = TOLLS
 #: slots that name exactly what they measure: no context check needed
-_SPECIFIC = frozenset({"dead", "injured", "missing", "magnitude", "population"})
+_SPECIFIC = TOLLS | {"magnitude", "population"}
 NAME_SIMILARITY = 60  # rapidfuzz ratio of two spellings of one first name
 CONTEXT_WORDS = 6
 CONTEXT_OVERLAP = 0.12

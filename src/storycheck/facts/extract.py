@@ -25,6 +25,7 @@ from .slots import (
     DISTANCE,
     DURATION,
     INJURED,
+    TOLLS,
     UNKEYED,
     VAGUE_VERBS,
     governor,
@@ -395,14 +396,14 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                 found = (f"{UNKEYED}count|{lemma(noun)}", f"number of {noun.text.lower()}")
             key, label = found
             owner = owner_of(noun if noun is not None else _top(tokens), sink.last_person)
-            if owner and key not in ("dead", "injured", "missing"):
+            if owner and key not in TOLLS:
                 # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
                 key, label = f"{key}|{owner.lower()}", f"{label} ({owner})"
-            if key not in ("dead", "injured", "missing") and _averaged(noun, tokens):
+            if key not in TOLLS and _averaged(noun, tokens):
                 # "averaged 100 RBIs in six seasons" is a rate, not a total
                 key, label = f"{key}|average", f"{label} (average)"
         qualifier = _nearness(text, q.start) or q.qualifier
-        part = key not in ("dead", "injured", "missing") and _PART.search(text[: q.start])
+        part = key not in TOLLS and _PART.search(text[: q.start])
         sink.add(
             sentence,
             kind="quantity",

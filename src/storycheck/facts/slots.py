@@ -17,6 +17,8 @@ DEAD = frozenset(
 INJURED = frozenset("injure wound hurt injury casualty hospitalize hospitalise".split())
 MISSING = frozenset("missing miss".split())
 ARREST = frozenset("arrest detain capture seize apprehend".split())
+#: the slots of a toll: counts of people killed, injured or missing
+TOLLS = frozenset({"dead", "injured", "missing"})
 #: nouns that count people (a count of them is keyed by what happened to them)
 PEOPLE = frozenset(
     """person people villager resident passenger worker civilian victim child man woman
