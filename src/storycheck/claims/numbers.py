@@ -253,6 +253,12 @@ def _unit_after(text: str, end: int) -> str | None:
     return _singular(first)
 
 
+def _qualifier_before(text: str, start: int) -> str | None:
+    """The qualifier ("about", "more than", …) in the 30 characters before ``start``."""
+    q = _QUALIFIER_RE.search(text, max(0, start - 30), start)
+    return next(name for name, _ in _QUALIFIERS if q.group(name)) if q else None
+
+
 def _is_year(match: re.Match[str], text: str) -> bool:
     digits = match.group("digits")
     if not digits or match.group("currency") or match.group("scale") or match.group("percent"):
@@ -267,6 +273,10 @@ def find_quantities(text: str) -> list[Quantity]:
     """All numeric quantities in ``text`` with values, units and qualifiers."""
     found = list(_iter_quantities(text))
     found += _one_unit(text, found)
+    found += [
+        Quantity(text=m.group(0), start=m.start(), end=m.end(), value=1.0, kind="cardinal")
+        for m in _ANOTHER.finditer(text)
+    ]
     return sorted(found, key=lambda q: q.start)
 
 
@@ -293,10 +303,8 @@ _ANOTHER = re.compile(
 
 
 def _one_unit(text: str, found: Sequence[Quantity]) -> list[Quantity]:
-    out: list[Quantity] = [
-        Quantity(text=m.group(0), start=m.start(), end=m.end(), value=1.0, kind="cardinal")
-        for m in _ANOTHER.finditer(text)
-    ]
+    """Measures without a digit that overlap nothing already ``found``."""
+    out: list[Quantity] = []
     for m in _ONE_UNIT.finditer(text):
         if any(q.start < m.end() and m.start() < q.end for q in found):
             continue
@@ -309,10 +317,6 @@ def _one_unit(text: str, found: Sequence[Quantity]) -> list[Quantity]:
         if unit == "fortnight":
             unit, value = "week", value * 2
         unit = {"kilometer": "kilometre", "meter": "metre"}.get(unit, unit)
-        qualifier = None
-        q = _QUALIFIER_RE.search(text, max(0, m.start() - 30), m.start())
-        if q:
-            qualifier = next(name for name, _ in _QUALIFIERS if q.group(name))
         out.append(
             Quantity(
                 text=m.group(0),
@@ -321,7 +325,7 @@ def _one_unit(text: str, found: Sequence[Quantity]) -> list[Quantity]:
                 value=value,
                 kind="duration" if unit in _DURATION_UNITS else "cardinal",
                 unit=unit,
-                qualifier=qualifier,
+                qualifier=_qualifier_before(text, m.start()),
             )
         )
     return out
@@ -374,10 +378,7 @@ def _iter_quantities(text: str) -> Iterator[Quantity]:
             continue  # "15 October" is a date, not a count of Octobers
         if words and not digits and value == 1 and kind == "cardinal" and unit is None:
             continue  # "one" as a pronoun ("one of the envoys")
-        qualifier = None
-        q = _QUALIFIER_RE.search(text, max(0, start - 30), start)
-        if q:
-            qualifier = next(name for name, _ in _QUALIFIERS if q.group(name))
+        qualifier = _qualifier_before(text, start)
         yield Quantity(
             text=text[start:end],
             start=start,

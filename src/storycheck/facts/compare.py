@@ -41,7 +41,6 @@ _KINDS = {
     "age": "role",
     "speaker": "attribution",
 }
-_RISING = TOLLS
 #: slots that name exactly what they measure: no context check needed
 _SPECIFIC = TOLLS | {"magnitude", "population"}
 NAME_SIMILARITY = 60  # rapidfuzz ratio of two spellings of one first name
@@ -644,7 +643,7 @@ def _sentence(articles: Mapping[str, Article], fact: Fact) -> str:
 
 
 def _is_update(key: str, sides: Sequence[Sequence[Fact]], articles: Mapping[str, Article]) -> bool:
-    if key not in _RISING:
+    if key not in TOLLS:
         return False
     points = []
     for side in sides:

@@ -33,6 +33,7 @@ from .slots import (
     measured,
     noun_of,
     owner_of,
+    pronoun_surname,
 )
 
 # "still damping down on Wednesday, a day after the fire": a later state, not the event's date
@@ -247,10 +248,8 @@ def _predicate(token: Any, resolve: Any = None) -> tuple[str, str, str] | None:
         subject = node.head  # "Chohan, who lived in South Ozone Park": Chohan
     if subject is None:
         return None
-    if subject.lower_ in ("he", "she") and resolve is not None:
-        named = resolve(subject.idx)
-        if named:
-            return verb, named.split()[-1], worded
+    if (surname := pronoun_surname(subject, resolve)) is not None:
+        return verb, surname, worded
     doc = subject.doc
     while (
         subject.ent_type_ != "PERSON"

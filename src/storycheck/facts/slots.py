@@ -199,7 +199,13 @@ def owner_of(token: Any, resolve: Any = None) -> str | None:
         return None
     if subject.ent_type_ == "PERSON":
         return str(subject.text)
-    if subject.lower_ in ("he", "she") and resolve is not None:
-        named = resolve(subject.idx)
-        return str(named).split()[-1] if named else None
-    return None
+    return pronoun_surname(subject, resolve)
+
+
+def pronoun_surname(token: Any, resolve: Any = None) -> str | None:
+    """The surname "he" or "she" stands for, when ``resolve`` (given the pronoun's offset)
+    names the person; None for any other token."""
+    if token.lower_ not in ("he", "she") or resolve is None:
+        return None
+    named = resolve(token.idx)
+    return str(named).split()[-1] if named else None

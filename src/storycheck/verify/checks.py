@@ -324,24 +324,22 @@ def timeframe_conflicts(
                 in_office = not role.former and role.head not in ("candidate", "nominee")
                 note(name, entity.article_id, "in office" if in_office else "out", role_text)
     surnames = {name.split()[-1]: name for name in people.persons()}
+    administrations = {
+        name: re.compile(
+            rf"\b{re.escape(surname)}(’s|'s)? (administration|government|cabinet|presidency)\b"
+        )
+        for surname, name in surnames.items()
+    }
     for article in articles:
         # "the X administration" frames X as serving, unless the sentence puts it in the
         # past or the article names another person's administration too (two cannot
         # both be the present one, and which is cannot be told)
         admins: dict[str, str] = {}
         for sentence in article.sentences:
-            for surname, name in surnames.items():
-                admin = re.search(
-                    rf"\b{re.escape(surname)}(’s|'s)? (administration|government|cabinet|"
-                    r"presidency)\b",
-                    sentence.text,
-                )
-                if admin and _TENURE_PAST.search(sentence.text) is None:
-                    admins.setdefault(name, admin.group(0))
-        if len(admins) == 1:
-            ((name, said),) = admins.items()
-            note(name, article.id, "in office", said)
-        for sentence in article.sentences:
+            if _TENURE_PAST.search(sentence.text) is None:
+                for name, pattern in administrations.items():
+                    if admin := pattern.search(sentence.text):
+                        admins.setdefault(name, admin.group(0))
             left = _LEFT_OFFICE.search(sentence.text)
             if left:  # "before Bush left office"
                 person = _closest_person(sentence.text, left.span(), surnames)
@@ -353,6 +351,9 @@ def timeframe_conflicts(
             person = _nearest_person(sentence.text, match.start(), surnames)
             if person:
                 note(person, article.id, "out", sentence.text)
+        if len(admins) == 1:
+            ((name, said),) = admins.items()
+            note(name, article.id, "in office", said)
     found: list[Conflict] = []
     for name, per_article in state.items():
         # an article that frames the person both ways is counted once, on the "out"
