@@ -66,6 +66,11 @@ def outlets(findings: Sequence[Finding], kind: str) -> set[str]:
     return {a for side in finding.sides for a in side.article_ids}
 
 
+def side_values(findings: Sequence[Finding], kind: str) -> set[str]:
+    """The values on the sides of every finding of ``kind``."""
+    return {s.value for f in findings if f.kind == kind for s in f.sides}
+
+
 def disputed_values(rows: Sequence[FactRow], key: str) -> set[str]:
     """The values of the disputed row ``key`` (failing when the row is not disputed)."""
     found = row(rows, key)
@@ -358,7 +363,7 @@ def test_each_partys_sum_is_its_own_slot() -> None:
         "The Boston Red Sox made Mark Teixeira an eight-year, $184 million offer.",
         "The Boston Red Sox made Mark Teixeira an eight-year, $200 million offer.",
     )
-    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {
+    assert side_values(findings, "number") == {
         "$184 million",
         "$200 million",
     }
@@ -380,7 +385,7 @@ def test_a_year_of_a_named_thing_is_that_things_year() -> None:
         "Page was also celebrated in the 2006 HBO movie, The Notorious Bettie Page, starring "
         "Gretchen Mol.",
     )
-    assert {s.value for f in findings if f.kind == "date" for s in f.sides} == {"2005", "2006"}
+    assert side_values(findings, "date") == {"2005", "2006"}
 
 
 def test_others_wounded_and_another_wounded_are_injury_tolls() -> None:
@@ -388,7 +393,7 @@ def test_others_wounded_and_another_wounded_are_injury_tolls() -> None:
         "Police say two people have been killed and another wounded in a shooting at the plant.",
         "A woman opened fire at the plant, killing two workers and wounding two others.",
     )
-    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {"another", "two"}
+    assert side_values(findings, "number") == {"another", "two"}
 
 
 def test_a_later_state_word_far_from_a_date_leaves_it_alone() -> None:
@@ -410,7 +415,7 @@ def test_a_count_of_times_that_dates_its_times_is_not_about_another_year() -> No
         "1958 to 1963.",
         "Page was married three times but had no children.",
     )
-    assert {s.value for f in findings if f.kind == "number" for s in f.sides} == {
+    assert side_values(findings, "number") == {
         "twice",
         "three",
     }
@@ -439,7 +444,7 @@ def test_where_a_person_moved_is_compared() -> None:
         "After her conversion, Bettie Page moved to Florida and worked for a church.",
         "After her conversion, Bettie Page moved to California and worked for a church.",
     )
-    assert {s.value for f in findings if f.kind == "place" for s in f.sides} == {
+    assert side_values(findings, "place") == {
         "Florida",
         "California",
     }
