@@ -78,6 +78,23 @@ def test_seeds_trump_time_frame_is_disputed(seeds_report: dict[str, Any]) -> Non
     assert not in_office & out  # clean sides: an article framing both ways is on one
 
 
+def test_seeds_kremlin_voice_peskov_vs_ushakov(seeds_report: dict[str, Any]) -> None:
+    """001 gives the Kremlin's word on the talks through Peskov, 004 through Ushakov, and
+    004's relayed sentence ("Putin reportedly expressed …") is Ushakov's, not Putin's."""
+    seed = _by_seed(seeds_report)
+    story = seeds_report["stories"][0]
+    voice = [c for c in story["conflicts"] if c["summary"].startswith("Who spoke for")]
+    assert voice, story["conflicts"]
+    sides = {s["value"]: {seed[a] for a in s["article_ids"]} for s in voice[0]["sides"]}
+    assert sides == {"Dmitry Peskov": {"001"}, "Yuri Ushakov": {"004"}}
+    relayed = [
+        c
+        for c in story["claims"]
+        if seed[c["article_id"]] == "004" and "reportedly expressed" in c["text"]
+    ]
+    assert relayed and all(c["speaker"] == "Yuri Ushakov" for c in relayed)
+
+
 def test_seeds_scorecard_does_not_punish_the_outvoted_side(seeds_report: dict[str, Any]) -> None:
     """004 alone says Trump is in office (he is): being outvoted 4 to 1 costs it nothing,
     so the accurate wire report is not ranked below 003 (the explainer that calls Trump a

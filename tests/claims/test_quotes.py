@@ -121,3 +121,19 @@ def test_example_attribution_conflict_sides(example_quotes: dict[str, Any]) -> N
                     assert _surname_match(hits[0].speaker, side["value"]), (hits[0], side)
                     checked += 1
     assert checked >= 4
+
+
+def test_a_relayed_sentence_is_credited_to_the_speaker_before(nlp: Any) -> None:
+    """ "reportedly" says the words come through someone: in the same paragraph right after
+    a named person's statement, that person is the source, not the sentence's subject."""
+    text = (
+        "Harbour authority spokeswoman Lena Castrell said the talks had been useful. "
+        "The mayor reportedly expressed strong objections to the new fees."
+    )
+    found = quotes(nlp, text)
+    assert [q.speaker for q in found] == ["Lena Castrell", "Lena Castrell"]
+    # a new paragraph, or no relay word, keeps the sentence's own speaker
+    apart = quotes(nlp, text.replace(". The mayor", ".\n\nMayor Piet Arlow"))
+    assert [q.speaker for q in apart][-1] == "Piet Arlow"
+    plain = quotes(nlp, text.replace("The mayor reportedly expressed", "Mayor Piet Arlow expressed"))
+    assert [q.speaker for q in plain][-1] == "Piet Arlow"

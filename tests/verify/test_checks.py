@@ -19,6 +19,7 @@ from storycheck.verify.checks import (
     role_label,
     roles_conflict,
     timeframe_conflicts,
+    voice_conflicts,
 )
 from storycheck.verify.people import People
 
@@ -254,3 +255,49 @@ def test_an_administration_in_the_past_is_no_claim_of_office(serving: str, dispu
     entities = [e for a, d in zip(articles, docs, strict=True) for e in extract_entities(d, a.id)]
     found = timeframe_conflicts(articles, entities, People(entities))
     assert bool([c for c in found if "Bush" in c.subject]) is disputed
+
+
+def test_voice_of_a_body_given_through_two_people() -> None:
+    """One report quotes the port authority's spokesman, another its insider; neither names
+    the other person: who spoke for the authority is in dispute."""
+    entities = [
+        Entity("a", "Tomas Brell", "PERSON", roles=("Varn Port Authority spokesman",)),
+        Entity("b", "Ilka Sorensen", "PERSON", roles=("Varn Port Authority insider",)),
+        Entity("c", "Ilka Sorensen", "PERSON", roles=("Varn Port Authority insider",)),
+    ]
+    people = People(entities)
+    said = "The port would reopen on Monday"
+    claims = [
+        claim("a:1", "a", f"{said}, Brell said.", kind=ClaimKind.ATTRIBUTED, speaker="Tomas Brell"),
+        claim(
+            "b:1",
+            "b",
+            f"{said}, Sorensen said.",
+            kind=ClaimKind.ATTRIBUTED,
+            speaker="Ilka Sorensen",
+        ),
+        claim(
+            "c:1",
+            "c",
+            f"{said}, Sorensen said.",
+            kind=ClaimKind.ATTRIBUTED,
+            speaker="Ilka Sorensen",
+        ),
+    ]
+    found = voice_conflicts(claims, entities, people)
+    assert [(c.subject, c.value_a, c.value_b) for c in found] == [
+        ("who spoke for the Varn Port Authority", "Tomas Brell", "Ilka Sorensen"),
+        ("who spoke for the Varn Port Authority", "Tomas Brell", "Ilka Sorensen"),
+    ]
+    (finding,) = group_findings(found, {c.id: c for c in claims}, "abc")
+    assert finding.summary == "Who spoke for the Varn Port Authority? Ilka Sorensen vs Tomas Brell"
+    assert [s.article_ids for s in finding.sides] == [("b", "c"), ("a",)]
+    # a report that also names the other person quotes both: no dispute
+    both = [*claims[:2], claim("a:2", "a", "Sorensen agreed.", kind=ClaimKind.FACT)]
+    assert voice_conflicts(both, entities[:2], people) == []
+    # a body with no proper name ("police spokesman"): every force has several
+    generic = [
+        Entity("a", "Tomas Brell", "PERSON", roles=("police spokesman",)),
+        Entity("b", "Ilka Sorensen", "PERSON", roles=("police spokeswoman",)),
+    ]
+    assert voice_conflicts(claims[:2], generic, People(generic)) == []

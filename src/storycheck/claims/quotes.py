@@ -11,7 +11,9 @@ quote ("…,” said X", "X told reporters: “…”", "…, adding, “…”"
 - an unnamed subject ("a senior Ukrainian diplomat", "sources close to the talks") →
   that phrase, marked anonymous;
 - "according to X" and "statements from X" → X;
-- no speech verb in the sentence → the speaker of the previous quote in the paragraph.
+- no speech verb in the sentence → the speaker of the previous quote in the paragraph;
+- a sentence that says it is passed on ("Putin reportedly expressed …") right after a
+  named person's statement in the same paragraph → that person, not its subject.
 
 Reported speech ("Peskov claimed that …", "X characterized the situation as …") gives a
 quote with ``direct=False`` whose text is the whole sentence.
@@ -47,6 +49,9 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 _QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("«", "»"))
 _SINGLE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[(\[—–-]))‘([^‘’]{3,}?)’(?=[\s,.;:!?)\]—–-]|$)")
 MIN_QUOTE_WORDS = 3
+#: words that say a sentence is passed on by someone ("Putin reportedly expressed …"): its
+#: source is the speaker of the sentence before, in the same paragraph, not its subject
+RELAYED = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,9 +331,16 @@ def _reported(
     doc: Any, article_id: str, ctx: _Context, skip: set[int], offset: int
 ) -> Iterator[Quote]:
     count = offset
+    text = doc.text
+    # (paragraph end, speaker) of the previous sentence, when a named person said it
+    previous: tuple[int, _Speaker] | None = None
     for sent in doc.sents:
         if sent.start in skip or len(sent) < 5:
+            previous = None
             continue
+        paragraph_end = text.find("\n\n", sent.start_char)
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        relayed = previous if previous is not None and previous[0] == paragraph_end else None
         speaker: _Speaker | None = None
         for verb in _speech_verbs(sent):
             has_content = any(
@@ -338,14 +350,24 @@ def _reported(
                 # a speech verb inside a relative clause ("a proposal that officials
                 # criticized") reports that clause only, not the sentence
                 continue
+            if relayed is not None and any(c.lower_ in RELAYED for c in verb.children):
+                # "Ushakov praised the talks … Putin reportedly expressed harsh criticism":
+                # the words reach the reader through the speaker before, not from Putin
+                speaker = relayed[1]
+                break
             candidate = _speaker_of_verb(verb, ctx, verb.idx)
             if candidate.name:
                 speaker = candidate
                 break
         if speaker is None:
             speaker = _according_to(sent, ctx)
+        if speaker is None and relayed is not None and any(t.lower_ in RELAYED for t in sent):
+            speaker = relayed[1]  # "Police said …. The suspect reportedly fled …"
         if speaker is None or speaker.name is None:
+            previous = None
             continue
+        named = not speaker.anonymous
+        previous = (paragraph_end, speaker) if named else None
         count += 1
         yield Quote(
             id=f"{article_id}:q{count}",

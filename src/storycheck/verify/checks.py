@@ -457,6 +457,95 @@ def _mask_names(text: str, names: Iterable[str]) -> str:
     return text
 
 
+#: role nouns of a person who speaks for a body ("Kremlin spokesperson", "Kremlin insider")
+VOICE_NOUNS = frozenset(
+    {"spokesperson", "spokesman", "spokeswoman", "spokespeople", "insider", "mouthpiece"}
+)
+_PRESS_SECRETARY = re.compile(r"\bpress secretary\b", re.IGNORECASE)
+
+
+def _voice_of(role: str) -> str | None:
+    """The body a role speaks for, lower-cased ("Kremlin spokesperson" → "kremlin",
+    "Vancouver Police spokesman" → "vancouver police"); None for other roles and for a
+    body named by no proper noun ("police spokesman": every force has several)."""
+    words = role.replace("’", "'").split()
+    for n, word in enumerate(words):
+        lower = word.lower().strip(",.")
+        if lower in VOICE_NOUNS or (lower == "secretary" and _PRESS_SECRETARY.search(role)):
+            body = [w for w in words[:n] if w.lower() not in ("the", "a", "an", "press", "chief")]
+            body = [w.removesuffix("'s") for w in body]
+            if not any(w[:1].isupper() for w in body):
+                return None
+            return " ".join(body).lower()
+    return None
+
+
+def voice_conflicts(
+    claims: Sequence[Claim], entities: Sequence[Entity], people: People
+) -> list[Conflict]:
+    """Reports that give a body's word on the story through different people: "Kremlin
+    spokesperson Dmitry Peskov claimed …" in one, "Kremlin insider Yuri Ushakov praised
+    …" in another.
+
+    Each report must name exactly one person speaking for that body and credit at least
+    one statement to them, and neither report may name the other's person at all (then
+    the body spoke through both, and the reports just quote different parts).
+    """
+    spoke: dict[tuple[str, str], str] = {}  # (article, person) → first claim id
+    for claim in claims:
+        if claim.kind in (ClaimKind.QUOTE, ClaimKind.ATTRIBUTED, ClaimKind.HEDGED):
+            person = speaker_person(claim.speaker, people)
+            if person is not None:
+                spoke.setdefault((claim.article_id, person), claim.id)
+    voices: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    roles: dict[tuple[str, str], str] = {}
+    for entity in entities:
+        if entity.label != "PERSON":
+            continue
+        person = people.canonical(entity.name) or entity.name
+        if (entity.article_id, person) not in spoke:
+            continue
+        for role in entity.roles:
+            body = _voice_of(role)
+            if body:
+                voices[body][entity.article_id].add(person)
+                roles.setdefault((entity.article_id, person), role)
+    texts: dict[str, str] = defaultdict(str)
+    for claim in claims:
+        texts[claim.article_id] += " " + claim.text.lower()
+    found: list[Conflict] = []
+    for body, per_article in voices.items():
+        single = {a: next(iter(ps)) for a, ps in per_article.items() if len(ps) == 1}
+        ids = sorted(single)
+        for x, a in enumerate(ids):
+            for b in ids[x + 1 :]:
+                pa, pb = single[a], single[b]
+                if people.same(pa, pb) or _surname(pa) == _surname(pb):
+                    continue
+                if _surname(pb) in texts[a] or _surname(pa) in texts[b]:
+                    continue
+                found.append(
+                    Conflict(
+                        "attribution",
+                        f"who spoke for {_body_label(roles[(a, pa)], body)}",
+                        spoke[(a, pa)],
+                        spoke[(b, pb)],
+                        pa,
+                        pb,
+                        f"{roles[(a, pa)]} {pa}",
+                        f"{roles[(b, pb)]} {pb}",
+                    )
+                )
+    return found
+
+
+def _body_label(role: str, body: str) -> str:
+    """The body as the report writes it ("the Kremlin", "the Vancouver Police")."""
+    at = role.lower().find(body)
+    label = role[at : at + len(body)] if at >= 0 else body
+    return f"the {label}"
+
+
 def attribution_conflicts(
     claims: Sequence[Claim],
     pairs: Iterable[Pair],
@@ -669,6 +758,8 @@ def _summary(kind: str, subject: str, values: Sequence[str]) -> str:
         return f"{subject[: -len(' (time frame)')]}: in office or not? {shown}"
     if kind == "role":
         return f"{subject}: {shown}"
+    if kind == "attribution" and subject.startswith("who spoke for "):
+        return f"W{subject[1:]}? {shown}"
     if kind == "attribution":
         return f"“{subject}…” attributed to {shown}"
     return f"Contradictory statements: {subject}"

@@ -56,6 +56,7 @@ from storycheck.verify.checks import (
     is_named,
     role_conflicts,
     timeframe_conflicts,
+    voice_conflicts,
 )
 from storycheck.verify.grounding import normalise, verbatim_key
 from storycheck.verify.people import People
@@ -203,6 +204,7 @@ def cross_check(
     article_conflicts = [
         *role_conflicts(articles, entities, people),
         *timeframe_conflicts(articles, entities, people),
+        *voice_conflicts(checkable, entities, people),
     ]
     probs = _confirm_contradictions(checkable, pairs, probs, by_id, nli, opts)
     checked = _verdicts(
