@@ -135,5 +135,7 @@ def test_a_relayed_sentence_is_credited_to_the_speaker_before(nlp: Any) -> None:
     # a new paragraph, or no relay word, keeps the sentence's own speaker
     apart = quotes(nlp, text.replace(". The mayor", ".\n\nMayor Piet Arlow"))
     assert [q.speaker for q in apart][-1] == "Piet Arlow"
-    plain = quotes(nlp, text.replace("The mayor reportedly expressed", "Mayor Piet Arlow expressed"))
+    plain = quotes(
+        nlp, text.replace("The mayor reportedly expressed", "Mayor Piet Arlow expressed")
+    )
     assert [q.speaker for q in plain][-1] == "Piet Arlow"
