@@ -549,3 +549,23 @@ def test_a_figure_with_its_own_participle_is_not_the_sentence_toll() -> None:
         "Police said 12 people were injured in the riots.",
     )
     assert disputed_values(rows, "injured") == {"18", "12"}
+
+
+def test_the_time_since_an_event_is_one_slot_however_it_is_worded() -> None:
+    # "a week after suffering a stroke" / "a stroke nine days earlier" / "a stroke suffered
+    # almost three weeks ago": one span, whatever the rest of each sentence says
+    rows, findings = table(
+        "The singer Mara Quell died in a Lisbon hospital on Thursday, a week after suffering "
+        "a stroke.",
+        "Quell suffered a stroke nine days earlier and never woke up.",
+        "Fans gathered outside the theatre for Quell, who succumbed to complications from a "
+        "stroke suffered almost three weeks ago.",
+    )
+    assert row(rows, "duration|since stroke").status == "disputed"
+    assert side_values(findings, "number") >= {"a week", "nine days"}
+    # a span of no named event keeps its time-scale slot
+    rows, _ = table(
+        "Quell had married two weeks before the concert.",
+        "Quell had married three weeks ago.",
+    )
+    assert not [r for r in rows if r.key.startswith("duration|since")]

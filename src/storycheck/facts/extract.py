@@ -373,7 +373,11 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             # "lasted two hours", "after almost three hours", "two hours of talks": one
             # slot per time scale; the context check keeps different spans apart
             key, label, unit = f"duration|{scale}", f"how long ({scale})", "minute"
-            if not verb or verb in VAGUE_VERBS or verb in _SPEECH:
+            if (since := _since(noun if noun is not None else _top(tokens))) is not None:
+                # "a week after suffering a heart attack", "a heart attack nine days
+                # earlier": the time since one event, whatever else the sentence says
+                key, label = f"duration|since {since}", f"time since the {since}"
+            elif not verb or verb in VAGUE_VERBS or verb in _SPEECH:
                 key = UNKEYED + key
         elif q.kind == "cardinal" and q.unit == "pound":
             # "weighing 130 pounds" (numbers told it from money by the words around it)
@@ -403,12 +407,15 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                 key, label = f"{key}|average", f"{label} (average)"
         qualifier = _nearness(text, q.start) or q.qualifier
         part = key not in TOLLS and _PART.search(text[: q.start])
+        end = q.end
+        if q.kind == "duration" and (span_unit := _SPAN_UNIT.match(text, q.end)):
+            end = span_unit.end()  # shown as "nine days", not "nine" (the span stays)
         sink.add(
             sentence,
             kind="quantity",
             key=key,
             slot=label,
-            value=_value_text(text, q.start, q.end, qualifier),
+            value=_value_text(text, q.start, end, qualifier),
             start=base + q.start,
             end=base + q.end,
             number=number,
@@ -417,6 +424,46 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             # "Germany's share of the bailout, 22 billion euros" is not the bailout's sum
             scope="part" if part else own_scope,
         )
+
+
+_AFTER = frozenset({"after", "since", "earlier", "ago", "later"})
+#: the unit word after a span's number ("nine days"), shown with it
+_SPAN_UNIT = re.compile(
+    r"[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?)\b", re.IGNORECASE
+)
+
+
+def _since(noun: Any) -> str | None:
+    """The event a span is counted from, named by a noun: "attack" for "a week after
+    suffering a heart attack", "a heart attack nine days earlier" or "a heart attack
+    suffered three weeks ago". None for other spans, which keep their time-scale slot
+    ("married two weeks ago", "two weeks before the shooting")."""
+    head = noun.head
+    word = head.lower_
+    if head.i == noun.i or noun.dep_ != "npadvmod" or word not in _AFTER:
+        return None
+    if word in ("after", "since"):
+        for child in head.children:
+            if child.dep_ == "pobj" and child.pos_ == "NOUN":
+                return lemma(child)
+            if child.dep_ == "pcomp" and child.pos_ == "VERB":
+                return _event_of(child)
+        return None
+    verb = head.head
+    if verb.pos_ != "VERB" or verb.i == head.i:
+        return None
+    return _event_of(verb)
+
+
+def _event_of(verb: Any) -> str | None:
+    """The event a verb's noun names: its object ("suffering a heart attack": attack) or
+    the noun it follows ("a heart attack suffered …": attack); None when there is none."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass") and child.pos_ == "NOUN":
+            return lemma(child)
+    if verb.i > 0 and verb.nbor(-1).pos_ == "NOUN" and verb.tag_ == "VBN":
+        return lemma(verb.nbor(-1))
+    return None
 
 
 #: a figure said to be a part of a whole (compared only with other parts)
