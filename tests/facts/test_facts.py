@@ -569,3 +569,14 @@ def test_the_time_since_an_event_is_one_slot_however_it_is_worded() -> None:
         "Quell had married three weeks ago.",
     )
     assert not [r for r in rows if r.key.startswith("duration|since")]
+
+
+def test_crew_members_and_crewmen_held_are_one_count_and_nearly_is_below() -> None:
+    # "crew members" / "crewmen" name one group; "nearly 300" is under 300 and "more than
+    # 300" over it: a dispute, though the sentences share no other word
+    rows, findings = table(
+        "Militias still hold eight tankers and more than 300 crew members in captivity.",
+        "Gunmen holding about a dozen freighters and nearly 300 crewmen along the southern coast.",
+    )
+    assert disputed_values(rows, "crew|hold") == {"more than 300", "nearly 300"}
+    assert len([f for f in findings if f.kind == "number"]) == 1

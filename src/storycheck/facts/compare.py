@@ -203,7 +203,9 @@ def _same_value(a: Fact, b: Fact) -> bool:
         return compatible(a, b)
     if a.number is None or b.number is None:
         return a.value.lower() == b.value.lower()
-    return abs(a.number - b.number) <= EXACT * max(abs(a.number), abs(b.number))
+    # ("nearly 300" and "more than 300" name one figure but no common value)
+    same = abs(a.number - b.number) <= EXACT * max(abs(a.number), abs(b.number))
+    return same and compatible(a, b)
 
 
 class _Groups:
@@ -261,10 +263,19 @@ def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
         return True
     if a.kind == "quantity" and _another_scale(a, b):
         return False
+    if _named_people(a) and _named_people(b) and a.key == b.key:
+        return True  # the parse named who and what of both ("crew|hold"): one thing
     ca, cb = _context(a, articles), _context(b, articles)
     if not ca or not cb:
         return False
     return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
+
+
+def _named_people(fact: Fact) -> bool:
+    """A count of people whose key the parse gave it (the group and its verb: "crew|hold"
+    from "300 crewmen held"), not one a context match put in that slot ("three victims")."""
+    group, _, verb = fact.key.partition("|")
+    return bool(verb) and _slot_class(fact) == "count|people" and group in fact.slot
 
 
 #: a figure this many times another of one slot is most likely another scope (a season's

@@ -8,6 +8,7 @@ must name the measured thing and nothing about the sentence around it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: lemmas that make a count of people a death toll or an injury count
@@ -173,10 +174,28 @@ def measured(noun: Any | None, root: Any, value: float = 0.0) -> tuple[str, str]
         verb = lemma(gov) if gov is not None and gov.pos_ in ("VERB", "ADJ") else ""
         if not verb or verb in VAGUE_VERBS:
             return None
-        return f"{noun_lemma}|{verb}", f"{noun.text.lower()} {gov.text.lower() if gov else ''}"
+        return (
+            f"{_people_noun(noun)}|{verb}",
+            f"{_phrase(noun)} {gov.text.lower() if gov else ''}",
+        )
     if noun_lemma in VAGUE or len(noun_lemma) < 3 or not noun_lemma.isalpha():
         return None
     return noun_lemma, _phrase(noun)
+
+
+#: the person part of a compound that names a group's members ("crew member", "crewman")
+_MEMBER = re.compile(r"^(?P<group>[a-z]{3,}?)(?:wo)?(?:m[ae]n|member|person)$")
+
+
+def _people_noun(noun: Any) -> str:
+    """The people a counted noun names, one word for one group: "crew members",
+    "crewmen" and "crew" are all "crew"; other nouns are their lemma."""
+    word = lemma(noun)
+    if word in ("member", "man", "woman", "person"):
+        group = [c for c in noun.children if c.dep_ == "compound" and c.i == noun.i - 1]
+        return lemma(group[0]) if group else word
+    found = _MEMBER.match(word)
+    return found.group("group") if found else word
 
 
 def _phrase(noun: Any) -> str:
