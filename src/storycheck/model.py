@@ -285,7 +285,8 @@ class Finding:
 class Fact:
     """One typed fact an article states about its story: a slot and the value given.
 
-    ``kind`` is quantity, date, time, role, age or speaker. ``key`` is the slot as facts
+    ``kind`` is quantity, date, time, age, place, name, condition (a patient's, as
+    hospitals word it) or speaker. ``key`` is the slot as facts
     are aligned across articles ("dead", "magnitude", "title|nirad sinha", "speaker|<quote
     words>"); ``slot`` is the same in words for people. ``value`` is the article's own
     wording ("at least 10 people"), ``number`` its normalised value (a count, metres, a

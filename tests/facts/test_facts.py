@@ -580,3 +580,20 @@ def test_crew_members_and_crewmen_held_are_one_count_and_nearly_is_below() -> No
     )
     assert disputed_values(rows, "crew|hold") == {"more than 300", "nearly 300"}
     assert len([f for f in findings if f.kind == "number"]) == 1
+
+
+def test_a_patients_condition_is_compared_by_its_words() -> None:
+    rows, findings = table(
+        "Daniel Hughes, 52, was stabbed in the back and is hospitalized in critical condition.",
+        "The wounded guard, Daniel Hughes, was taken to Mercy General. He was later moved and "
+        "listed in stable condition.",
+        "Daniel Hughes was flown to the city. Hughes remained in intensive care on Friday, "
+        "police said.",
+        "Daniel Hughes was in critical but stable condition, a hospital spokesman said.",
+    )
+    found = row(rows, "condition|hughes")
+    assert found.status == "disputed"
+    (finding,) = [f for f in findings if f.kind == "statement"]
+    sides = {s.value: set(s.article_ids) for s in finding.sides}
+    # "critical but stable" agrees with both and sits on neither side
+    assert {frozenset(v) for v in sides.values()} == {frozenset("ac"), frozenset("b")}

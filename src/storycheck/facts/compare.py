@@ -40,6 +40,7 @@ _KINDS = {
     "time": "time",
     "age": "role",
     "speaker": "attribution",
+    "condition": "statement",
 }
 #: slots that name exactly what they measure: no context check needed
 _SPECIFIC = TOLLS | {"magnitude", "population"}
@@ -61,6 +62,9 @@ def compatible(a: Fact, b: Fact) -> bool:
         return min(turn, 360 - turn) <= 45.0  # "south" and "south-west" agree
     if a.kind == "date":
         return _dates_agree(a, b)
+    if a.kind == "condition":
+        # "critical but stable" agrees with "critical" and with "stable"
+        return bool(set((a.unit or "").split("+")) & set((b.unit or "").split("+")))
     if a.number is None or b.number is None:
         return a.value.lower() == b.value.lower()
     x, y = a.number, b.number
@@ -199,7 +203,7 @@ def _dates_agree(a: Fact, b: Fact) -> bool:
 
 def _same_value(a: Fact, b: Fact) -> bool:
     """The same value as worded (no rounding slack): sides of a dispute group by this."""
-    if a.kind in ("speaker", "date", "time", "place", "name"):
+    if a.kind in ("speaker", "date", "time", "place", "name", "condition"):
         return compatible(a, b)
     if a.number is None or b.number is None:
         return a.value.lower() == b.value.lower()

@@ -987,6 +987,69 @@ def _place(
     )
 
 
+#: a patient's condition as hospitals report it ("listed in critical but stable condition");
+#: intensive care is a critical condition
+_CONDITION = re.compile(
+    r"\b(?P<a>critical|serious|stable|fair|good|grave|satisfactory)(?:,?\s+(?:but|yet|and)\s+"
+    r"(?P<b>critical|serious|stable|fair|good|grave|satisfactory))?\s+condition\b"
+    r"|\bintensive[- ]care\b",
+    re.IGNORECASE,
+)
+
+
+def _conditions(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+    """ "Dalton … is hospitalized in critical condition" / "he was listed in stable
+    condition": a named person's condition, one slot per person. The unit lists the
+    words ("critical+stable"): two reports agree when they share one."""
+    for m in _CONDITION.finditer(sentence.text):
+        tokens = _tokens(doc, sentence.start + m.start(), sentence.start + m.end())
+        if not tokens:
+            continue
+        person = _patient(tokens[-1], sink.last_person)
+        if person is None:
+            continue
+        words = {w.lower() for w in (m.group("a"), m.group("b")) if w} or {"critical"}
+        sink.add(
+            sentence,
+            kind="condition",
+            key=f"condition|{person.lower()}",
+            slot=f"condition of {person}",
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            unit="+".join(sorted(words)),
+            scope=scope,
+        )
+
+
+def _patient(token: Any, resolve: Any) -> str | None:
+    """The surname of the person a condition is said of: the subject of its clause (or of
+    the clause it is joined to), named, or "he"/"she" for the person named last."""
+    verb = governor(token)
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None and verb.dep_ in ("conj", "advcl", "xcomp"):
+        subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    if (surname := pronoun_surname(subject, resolve)) is not None:
+        return surname
+    if subject.ent_type_ != "PERSON":
+        # "Woodburn's police chief, 46-year-old Scott Russell, is …": the name in apposition
+        subject = next(
+            (c for c in subject.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), subject
+        )
+    if subject.ent_type_ != "PERSON" and subject.pos_ == "PROPN":
+        # a surname the tagger missed, of a person the article has named before
+        named = resolve(subject.idx + len(subject.text) + 1)
+        if named is None or named.split()[-1] != subject.text:
+            return None
+    elif subject.ent_type_ != "PERSON":
+        return None
+    return str(subject.text) if subject.is_title else None
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -1083,6 +1146,7 @@ def extract_facts(
         _directions(sink, sentence, scope)
         _blocks(sink, sentence, scope)
         _places(sink, sentence, doc, scope)
+        _conditions(sink, sentence, doc, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
