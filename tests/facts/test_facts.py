@@ -597,3 +597,16 @@ def test_a_patients_condition_is_compared_by_its_words() -> None:
     sides = {s.value: set(s.article_ids) for s in finding.sides}
     # "critical but stable" agrees with both and sits on neither side
     assert {frozenset(v) for v in sides.values()} == {frozenset("ac"), frozenset("b")}
+
+
+def test_a_vehicles_colour_is_compared_gray_and_grey_alike() -> None:
+    rows, findings = table(
+        "The cyclist was struck by a silver Honda Accord heading south on Elm Street.",
+        "Witnesses said the cyclist was hit by a gray 2019 Accord, which sped away.",
+        "A grey Honda Accord hit the cyclist, and a man in a red Adidas hoodie called 911.",
+    )
+    assert disputed_values(rows, "colour|accord") == {"silver", "gray", "grey"}
+    (finding,) = [f for f in findings if f.kind == "statement"]
+    assert {frozenset(s.article_ids) for s in finding.sides} == {frozenset("a"), frozenset("bc")}
+    # a brand on clothing is not a vehicle
+    assert not [r for r in rows if r.key == "colour|adidas"]

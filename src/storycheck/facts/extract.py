@@ -165,7 +165,7 @@ _BACKGROUND = re.compile(
 
 def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) -> str:
     """main, background (another year or time) or forecast (a modal future)."""
-    years = {int(y) for y in _YEAR.findall(sentence.text)}
+    years = {int(y) for y in _YEAR.findall(sentence.text)} - _model_years(tokens)
     if years and (year is None or year not in years):
         return f"background {min(years)}"
     if _BACKGROUND.search(sentence.text):
@@ -180,6 +180,18 @@ def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) 
     ):
         return "forecast"
     return "main"
+
+
+def _model_years(tokens: Sequence[Any]) -> set[int]:
+    """Years that name a product's model ("a gray 2013 Toyota Camry"), not a time."""
+    return {
+        int(t.text)
+        for t in tokens
+        if t.text.isdigit()
+        and len(t.text) == 4
+        and t.dep_ in ("nummod", "compound", "amod")
+        and t.head.ent_type_ == "PRODUCT"
+    }
 
 
 def _tokens(doc: Any, start: int, end: int) -> list[Any]:
@@ -1050,6 +1062,66 @@ def _patient(token: Any, resolve: Any) -> str | None:
     return str(subject.text) if subject.is_title else None
 
 
+_COLOURS = {
+    "black": "black",
+    "white": "white",
+    "silver": "silver",
+    "gray": "grey",
+    "grey": "grey",
+    "red": "red",
+    "blue": "blue",
+    "green": "green",
+    "yellow": "yellow",
+    "orange": "orange",
+    "brown": "brown",
+    "gold": "gold",
+    "maroon": "maroon",
+    "beige": "beige",
+    "tan": "tan",
+    "purple": "purple",
+}
+_VEHICLES = frozenset(
+    "car sedan suv truck pickup van minivan jeep coupe hatchback wagon motorcycle motorbike "
+    "scooter bus limousine convertible".split()
+)
+_NOT_VEHICLES = frozenset({"PERSON", "NORP", "GPE", "LOC", "FAC", "EVENT", "LANGUAGE"})
+#: a colour, then maybe a model year and a make, then the vehicle ("a silver Toyota Camry",
+#: "a gray 2013 Camry", "a black SUV")
+_COLOURED = re.compile(
+    r"\b(?P<colour>" + "|".join(_COLOURS) + r")(?:-colou?red)?\s+(?P<rest>(?:(?:19|20)\d\d\s+)?"
+    r"(?:[A-Z][\w-]+\s+){0,2}?(?P<thing>[A-Z][\w-]+\b(?!\s+[A-Z])|[a-z]+\b))"
+)
+
+
+def _colours(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+    """The colour of a vehicle ("a silver Toyota Camry" / "a grey Camry"), one slot per
+    vehicle as named (its model or its kind)."""
+    for m in _COLOURED.finditer(sentence.text):
+        thing = m.group("thing")
+        if thing.islower():
+            if thing not in _VEHICLES or m.group("rest") != thing:
+                continue  # "a black SUV" — not "white tennis shoes"
+        else:
+            tokens = _tokens(doc, sentence.start + m.start("thing"), sentence.start + m.end("thing"))
+            after = tokens[-1].nbor(1) if tokens and tokens[-1].i + 1 < len(doc) else None
+            named = m.group("rest") != thing  # a make and model, or a model year
+            if not tokens or not named or tokens[-1].ent_type_ in _NOT_VEHICLES:
+                continue
+            if after is not None and after.pos_ == "NOUN" and after.is_lower:
+                continue  # "a red Adidas hoodie": the brand is not the thing
+        sink.add(
+            sentence,
+            kind="colour",
+            key=f"colour|{thing.lower()}",
+            slot=f"colour of the {thing if not thing.islower() else thing.lower()}",
+            value=m.group("colour"),
+            start=sentence.start + m.start("colour"),
+            end=sentence.start + m.end("colour"),
+            unit=_COLOURS[m.group("colour")],
+            scope=scope,
+        )
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -1147,6 +1219,7 @@ def extract_facts(
         _blocks(sink, sentence, scope)
         _places(sink, sentence, doc, scope)
         _conditions(sink, sentence, doc, scope)
+        _colours(sink, sentence, doc, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
