@@ -1102,7 +1102,8 @@ def _colours(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
             if thing not in _VEHICLES or m.group("rest") != thing:
                 continue  # "a black SUV" — not "white tennis shoes"
         else:
-            tokens = _tokens(doc, sentence.start + m.start("thing"), sentence.start + m.end("thing"))
+            start = sentence.start + m.start("thing")
+            tokens = _tokens(doc, start, start + len(thing))
             after = tokens[-1].nbor(1) if tokens and tokens[-1].i + 1 < len(doc) else None
             named = m.group("rest") != thing  # a make and model, or a model year
             if not tokens or not named or tokens[-1].ent_type_ in _NOT_VEHICLES:
