@@ -610,3 +610,12 @@ def test_a_vehicles_colour_is_compared_gray_and_grey_alike() -> None:
     assert {frozenset(s.article_ids) for s in finding.sides} == {frozenset("a"), frozenset("bc")}
     # a brand on clothing is not a vehicle
     assert not [r for r in rows if r.key == "colour|adidas"]
+
+
+def test_how_many_buildings_away_is_one_unit_whatever_the_building() -> None:
+    rows, findings = table(
+        "The gunman was arrested five buildings away on Pine Street before midnight.",
+        "Police arrested the gunman late on Friday, three houses from the scene.",
+    )
+    assert disputed_values(rows, "doors away|arrest") == {"five buildings", "three houses"}
+    assert side_values(findings, "number") == {"five buildings", "three houses"}

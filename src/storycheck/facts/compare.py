@@ -270,6 +270,8 @@ def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
         return True
     if a.kind == "quantity" and _another_scale(a, b):
         return False
+    if a.key == b.key and a.key.startswith("doors away|"):
+        return True  # the verb and the unit say what ("arrested five buildings away")
     if _named_people(a) and _named_people(b) and a.key == b.key:
         return True  # the parse named who and what of both ("crew|hold"): one thing
     ca, cb = _context(a, articles), _context(b, articles)

@@ -404,7 +404,8 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                 noun = top.head  # "seven AK-47 rifles", the model name parsed as a number
             if noun is not None and not noun.is_alpha and noun.head.pos_ == "NOUN":
                 noun = noun.head  # "seven AK-47 rifles" count rifles
-            found = measured(noun, noun if noun is not None else _top(tokens), q.value)
+            found = _doors_away(noun, text, base)
+            found = found or measured(noun, noun if noun is not None else _top(tokens), q.value)
             if found is None:
                 if noun is None or not lemma(noun).isalpha():
                     continue  # a bare number, a code or a model name ("AK-47s")
@@ -422,6 +423,8 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         end = q.end
         if q.kind == "duration" and (span_unit := _SPAN_UNIT.match(text, q.end)):
             end = span_unit.end()  # shown as "nine days", not "nine" (the span stays)
+        elif key.startswith("doors away|") and noun is not None:
+            end = noun.idx - base + len(noun.text)  # "five buildings"
         sink.add(
             sentence,
             kind="quantity",
@@ -484,6 +487,26 @@ _PART = re.compile(
     r"their\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}\W{0,6}$",
     re.IGNORECASE,
 )
+
+
+_NEIGHBOURS = frozenset({"building", "house", "door", "home"})
+_AWAY = re.compile(r"\s+(?:away|down|up|along|over|from\s+(?:the|where))\b", re.IGNORECASE)
+
+
+def _doors_away(noun: Any | None, text: str, base: int) -> tuple[str, str] | None:
+    """(key, label) of how far away something happened counted in buildings ("arrested
+    five buildings away", "three houses from the scene", "fled three doors away"): houses,
+    doors and buildings are one unit, and the slot is the verb's."""
+    if noun is None or lemma(noun) not in _NEIGHBOURS:
+        return None
+    if not _AWAY.match(text, noun.idx - base + len(noun.text)):
+        return None
+    gov = governor(noun)
+    if gov is None and noun.head.lower_ == "away":
+        gov = noun.head.head
+    if gov is None or gov.pos_ != "VERB" or lemma(gov) in VAGUE_VERBS:
+        return None
+    return f"doors away|{lemma(gov)}", f"how many doors away ({gov.text.lower()})"
 
 
 def _repeated(token: Any | None) -> tuple[str, str] | None:
