@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storycheck.claims.entities import extract_entities
 from storycheck.claims.quotes import extract_quotes
 from storycheck.facts import build_table, compatible, extract_facts, interval, story_year
+from storycheck.facts.extract import PHONE_NUMBER
 from storycheck.facts.slots import UNKEYED
 from storycheck.ingest.segment import sentence_spans
 from storycheck.model import Article, Fact, FactRow, Finding, Sentence, SourceFormat
@@ -619,3 +623,32 @@ def test_how_many_buildings_away_is_one_unit_whatever_the_building() -> None:
     )
     assert disputed_values(rows, "doors away|arrest") == {"five buildings", "three houses"}
     assert side_values(findings, "number") == {"five buildings", "three houses"}
+
+
+def test_a_phone_number_a_digit_short_is_disputed() -> None:
+    rows, findings = table(
+        "Anyone with information should call detectives on 0161 856 4040 or the hotline on "
+        "0800 321111.",
+        "Witnesses are asked to ring 0161 856 404 or the hotline on 0800 321 111.",
+    )
+    assert disputed_values(rows, "phone|016185") == {"0161 856 4040", "0161 856 404"}
+    assert row(rows, "phone|080032").status == "agreed"  # the same digits, spaced apart
+    assert side_values(findings, "number") == {"0161 856 4040", "0161 856 404"}
+
+
+@given(
+    st.lists(st.integers(2, 4), min_size=2, max_size=4).filter(lambda g: 9 <= sum(g) <= 13),
+    st.sampled_from([" ", "-", "."]),
+    st.randoms(use_true_random=False),
+)
+def test_phone_pattern_reads_every_digit_of_a_grouped_number(
+    groups: list[int], sep: str, rnd: random.Random
+) -> None:
+    digits = "".join(str(rnd.randint(0, 9)) for _ in range(sum(groups)))
+    parts, at = [], 0
+    for size in groups:
+        parts.append(digits[at : at + size])
+        at += size
+    text = f"Call the line on {sep.join(parts)} today."
+    (found,) = PHONE_NUMBER.findall(text)
+    assert found.replace(sep, "") == digits

@@ -42,6 +42,7 @@ _KINDS = {
     "speaker": "attribution",
     "condition": "statement",
     "colour": "statement",
+    "phone": "number",
 }
 #: slots that name exactly what they measure: no context check needed
 _SPECIFIC = TOLLS | {"magnitude", "population"}
@@ -58,8 +59,8 @@ def compatible(a: Fact, b: Fact) -> bool:
         return _same_first_name(a.value, b.value)
     if a.kind == "place" and a.unit and b.unit:
         return a.unit == b.unit  # (named places: see _nested)
-    if a.kind == "colour":
-        return a.unit == b.unit  # ("gray" and "grey" are one)
+    if a.kind in ("colour", "phone"):
+        return a.unit == b.unit  # ("gray" and "grey" are one; a phone number's digits)
     if a.kind == "place" and a.number is not None and b.number is not None:
         turn = abs(a.number - b.number) % 360
         return min(turn, 360 - turn) <= 45.0  # "south" and "south-west" agree
@@ -206,7 +207,7 @@ def _dates_agree(a: Fact, b: Fact) -> bool:
 
 def _same_value(a: Fact, b: Fact) -> bool:
     """The same value as worded (no rounding slack): sides of a dispute group by this."""
-    if a.kind in ("speaker", "date", "time", "place", "name", "condition", "colour"):
+    if a.kind in ("speaker", "date", "time", "place", "name", "condition", "colour", "phone"):
         return compatible(a, b)
     if a.number is None or b.number is None:
         return a.value.lower() == b.value.lower()

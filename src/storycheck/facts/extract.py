@@ -1146,6 +1146,39 @@ def _colours(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
         )
 
 
+#: a telephone number as news prints it: "0845 125 2222", "(212) 555-0100", "1-800-555-0199"
+PHONE_NUMBER = re.compile(
+    r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,6}){1,3}(?![\w-])"
+)
+#: a phone number is compared with the numbers that share its first digits (one line)
+PHONE_PREFIX = 6
+
+
+def _phones(sink: _Sink, sentence: Sentence) -> None:
+    """Telephone numbers ("call police on 0845 125 2222"): a number printed with a digit
+    more or less than another that shares its first digits is the same line misprinted."""
+    for m in PHONE_NUMBER.finditer(sentence.text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if not 9 <= len(digits) <= 13 or _YEAR_LIKE.match(m.group(0)):
+            continue
+        sink.add(
+            sentence,
+            kind="phone",
+            key=f"phone|{digits[:PHONE_PREFIX]}",
+            slot=f"telephone number ({m.group(0)[:8].strip()}…)",
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            unit=digits,
+            scope="main",
+        )
+
+
+_YEAR_LIKE = re.compile(
+    r"(?:19|20)\d\d[-/.]\d\d?[-/.]\d\d?\b|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d"
+)
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -1244,6 +1277,7 @@ def extract_facts(
         _places(sink, sentence, doc, scope)
         _conditions(sink, sentence, doc, scope)
         _colours(sink, sentence, doc, scope)
+        _phones(sink, sentence)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
