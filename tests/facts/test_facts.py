@@ -652,3 +652,24 @@ def test_phone_pattern_reads_every_digit_of_a_grouped_number(
     text = f"Call the line on {sep.join(parts)} today."
     (found,) = PHONE_NUMBER.findall(text)
     assert found.replace(sep, "") == digits
+
+
+def test_vote_tallies_and_scores_are_compared_records_and_ranges_are_not() -> None:
+    rows, findings = table(
+        "The state supreme court ruled 5-2 on Friday that the map was unlawful.",
+        "In a 4-3 decision, the state supreme court struck down the map.",
+        "Justices voted 2-5 against the map, the court said, and between 10-15 people "
+        "protested outside.",
+    )
+    assert disputed_values(rows, "tally|vote") == {"5-2", "4-3", "2-5"}
+    # "5-2" and "2-5" are one tally: one side, both wordings
+    sides = {frozenset(v.split(" / ")) for v in side_values(findings, "number")}
+    assert sides == {frozenset({"5-2", "2-5"}), frozenset({"4-3"})}
+    rows, _ = table(
+        "The Harriers beat Corby Town 3-1 on Saturday, their coach's 43-39 record improving.",
+        "Corby Town lost 1-3 to the Harriers after a late goal.",
+        "A 2-1 win over Corby Town took the Harriers top.",
+    )
+    assert disputed_values(rows, "tally|game|corby town") == {"3-1", "2-1"}
+    # a win-loss record is not a score
+    assert not [c for r in rows if r.kind == "tally" for c in r.cells if c.value == "43-39"]

@@ -43,6 +43,7 @@ _KINDS = {
     "condition": "statement",
     "colour": "statement",
     "phone": "number",
+    "tally": "number",
 }
 #: slots that name exactly what they measure: no context check needed
 _SPECIFIC = TOLLS | {"magnitude", "population"}
@@ -59,7 +60,7 @@ def compatible(a: Fact, b: Fact) -> bool:
         return _same_first_name(a.value, b.value)
     if a.kind == "place" and a.unit and b.unit:
         return a.unit == b.unit  # (named places: see _nested)
-    if a.kind in ("colour", "phone"):
+    if a.kind in ("colour", "phone", "tally"):
         return a.unit == b.unit  # ("gray" and "grey" are one; a phone number's digits)
     if a.kind == "place" and a.number is not None and b.number is not None:
         turn = abs(a.number - b.number) % 360
@@ -207,7 +208,17 @@ def _dates_agree(a: Fact, b: Fact) -> bool:
 
 def _same_value(a: Fact, b: Fact) -> bool:
     """The same value as worded (no rounding slack): sides of a dispute group by this."""
-    if a.kind in ("speaker", "date", "time", "place", "name", "condition", "colour", "phone"):
+    if a.kind in (
+        "speaker",
+        "date",
+        "time",
+        "place",
+        "name",
+        "condition",
+        "colour",
+        "phone",
+        "tally",
+    ):
         return compatible(a, b)
     if a.number is None or b.number is None:
         return a.value.lower() == b.value.lower()

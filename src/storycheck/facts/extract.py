@@ -1179,6 +1179,68 @@ _YEAR_LIKE = re.compile(
 )
 
 
+#: "7-2", "17 - 14": a tally (not a range, a date, a code or a phone number)
+_TALLY = re.compile(
+    r"(?<![\w.,/:-])(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})(?![\w/:%-]|[.,]\d|\s?[-–]\s?\d)"
+)
+_VOTE_WORDS = re.compile(
+    r"\b(?:vote[sd]?|voting|ruled|ruling|decision|verdict|deadlock(?:ed)?|split|margin)\b",
+    re.IGNORECASE,
+)
+_GAME_WORDS = re.compile(
+    r"\b(?:won|wins?|beat(?:ing)?|defeat(?:ed|ing|s)?|lost|los(?:s|ing)|victory|rout(?:ed)?|"
+    r"edged|drew|draw|tied|final score)\b",
+    re.IGNORECASE,
+)
+#: the other side of a game: "a 17-14 victory over the Falcons", "beat Leeds 3-1"
+_OPPONENT = re.compile(
+    r"\b(?:over|against|to|beat|beating|defeated|defeating|edged|routed)\s+(?:the\s+)?"
+    r"(?P<team>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2})"
+)
+#: words of a tally's own clause: the next clause belongs to another figure
+TALLY_REACH = 40
+
+
+def _tallies(sink: _Sink, sentence: Sentence, scope: str) -> None:
+    """Vote tallies ("the court ruled 7-2", "a 9-3 deadlock") and game scores ("beat Leeds
+    3-1", "a 17-14 victory over the Falcons"): one slot for a story's vote, one per
+    opponent for games; "3-1" and "1-3" are one score. A game with no named opponent, a
+    win-loss record and a range ("10-15 people") are not read."""
+    text = sentence.text
+    for m in _TALLY.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        after = text[m.end() : m.end() + TALLY_REACH]
+        before = text[max(0, m.start() - TALLY_REACH) : m.start()]
+        if re.match(
+            r"\s*(?:record|mark|season|years?|people|men|women|percent|per\s?cent|"
+            r"feet|foot|inch|metres?|meters?|miles?|hours?|minutes?|days?|weeks?)\b",
+            after,
+            re.IGNORECASE,
+        ):
+            continue
+        near = before[-24:] + " " + after[:24]
+        if _VOTE_WORDS.search(near):
+            key, label = "tally|vote", "vote tally"
+        elif _GAME_WORDS.search(near) and (
+            team := _OPPONENT.search(before + text[m.start() : m.end()] + after)
+        ):
+            name = team.group("team")
+            key, label = f"tally|game|{name.lower()}", f"score against {name}"
+        else:
+            continue
+        sink.add(
+            sentence,
+            kind="tally",
+            key=key,
+            slot=label,
+            value=m.group(0),
+            start=sentence.start + m.start(),
+            end=sentence.start + m.end(),
+            unit=f"{max(a, b)}-{min(a, b)}",
+            scope=scope,
+        )
+
+
 def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
@@ -1278,6 +1340,7 @@ def extract_facts(
         _conditions(sink, sentence, doc, scope)
         _colours(sink, sentence, doc, scope)
         _phones(sink, sentence)
+        _tallies(sink, sentence, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
