@@ -103,9 +103,35 @@ class Role:
     orgs: frozenset[str]
 
 
+#: one post in two words ("attorney" / "lawyer", "QB" / "quarterback", "acting" / "interim")
+#: and the abbreviated titles written before a name ("Committee Chairman Rep.")
+ROLE_SYNONYMS = {
+    "lawyer": "attorney",
+    "counsel": "attorney",
+    "qb": "quarterback",
+    "interim": "acting",
+    "boss": "chief",
+    "rep": "representative",
+    "sen": "senator",
+    "gov": "governor",
+    "gen": "general",
+    "lt": "lieutenant",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "cmdr": "commander",
+}
+#: where a role's own words end: "official in Gaza", "Doctor since 2010", "ever Doctor at 26"
+_ROLE_END = re.compile(r"\s(?:in|at|since|from|for|with|on|during|until)\s.*$", re.IGNORECASE)
+
+
 def parse_role(text: str) -> Role:
     raw = re.sub(r"\b\w+[’']s\b", " ", text)  # drop possessors ("Trump's special envoy")
-    tokens = list(re.findall(r"[\w-]+", raw))
+    raw = _ROLE_END.sub("", raw)
+    tokens = [
+        t if t.lower() not in ROLE_SYNONYMS else ROLE_SYNONYMS[t.lower()]
+        for t in re.findall(r"[\w-]+", raw)
+        if not t.isdigit() and t.lower() != "ever"
+    ]
     low = [t.lower() for t in tokens]
     former = any(t in _FORMER or t.startswith("ex-") for t in low)
     rank = frozenset(t for t in low if t in _RANK)
@@ -115,7 +141,12 @@ def parse_role(text: str) -> Role:
         before = raw.lower().split(" of ")[0].split()
         head = before[-1] if before else head
     head = head[:-1] if head.endswith("s") and not head.endswith("ss") and len(head) > 3 else head
-    orgs = frozenset(t.lower() for t in content if t[:1].isupper() and t.lower() != head)
+    # (a post written in capitals, "Committee Chairman", is not an organisation)
+    orgs = frozenset(
+        t.lower()
+        for t in content
+        if t[:1].isupper() and t.lower() != head and t.lower() not in ROLE_NOUNS
+    )
     words = frozenset(t.lower().rstrip("s") for t in content)
     return Role(text, former, rank, head, words, orgs)
 
@@ -199,6 +230,10 @@ def roles_conflict(a: Role, b: Role) -> bool:
     are not conflicts: a person can be both."""
     if not a.head or not b.head:
         return False
+    if a.former != b.former:
+        past, now = (a, b) if a.former else (b, a)
+        if past.orgs and not past.orgs & now.orgs:
+            return False  # "former Lenovo executive" and "chief executive": another firm
     if a.head == b.head:
         return a.former != b.former or a.rank != b.rank
     ta, tb = exclusive_title(a), exclusive_title(b)
@@ -302,6 +337,37 @@ _TENURE_PAST = re.compile(
 _LEFT_OFFICE = re.compile(r"\b(left|leaving) (the )?(office|white house)\b", re.IGNORECASE)
 
 
+_CANDIDACY = re.compile(
+    r"\b(?P<adj>vice[- ]presidential|presidential|mayoral|gubernatorial|senate|congressional)"
+    r"\s+(?:candidate|nominee|hopeful|run|bid|race|campaign|ticket)"
+    r"|\bcandidate for (?:the )?(?P<post>vice[- ]president|president|mayor|governor|senate)\b",
+    re.IGNORECASE,
+)
+_CANDIDACY_OFFICE = {
+    "vice presidential": "vice president",
+    "vice-presidential": "vice president",
+    "vice president": "vice president",
+    "vice-president": "vice president",
+    "presidential": "president",
+    "president": "president",
+    "mayoral": "mayor",
+    "mayor": "mayor",
+    "gubernatorial": "governor",
+    "governor": "governor",
+    "senate": "senator",
+    "congressional": "representative",
+}
+
+
+def candidacy_office(text: str) -> str | None:
+    """The office a candidacy is for ("vice presidential candidate" → vice president,
+    "candidate for mayor" → mayor), or None when the text does not say."""
+    m = _CANDIDACY.search(text)
+    if m is None:
+        return None
+    return _CANDIDACY_OFFICE.get((m.group("adj") or m.group("post")).lower())
+
+
 def timeframe_conflicts(
     articles: Sequence[Article], entities: Sequence[Entity], people: People
 ) -> list[Conflict]:
@@ -314,6 +380,20 @@ def timeframe_conflicts(
         state[name][article_id].add(value)
         evidence.setdefault((name, article_id, value), text)
 
+    # the offices each person is said to hold: running for another one ("Governor X, the
+    # vice presidential candidate") does not put them out of office
+    holds: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        name = people.canonical(entity.name) or entity.name
+        for role_text in entity.roles:
+            role = parse_role(role_text)
+            if role.head in OFFICE_HEADS and not role.former:
+                holds[name].add(exclusive_title(role) or role.head)
+
+    def running_elsewhere(name: str, text: str) -> bool:
+        office = candidacy_office(text)
+        return office is not None and bool(holds[name]) and office not in holds[name]
+
     for entity in entities:
         name = people.canonical(entity.name) or entity.name
         if not people.is_person(name):
@@ -322,6 +402,8 @@ def timeframe_conflicts(
             role = parse_role(role_text)
             if role.head in OFFICE_HEADS or role.head in ("candidate", "nominee"):
                 in_office = not role.former and role.head not in ("candidate", "nominee")
+                if not in_office and running_elsewhere(name, role_text):
+                    continue
                 note(name, entity.article_id, "in office" if in_office else "out", role_text)
     surnames = {name.split()[-1]: name for name in people.persons()}
     administrations = {
@@ -349,7 +431,7 @@ def timeframe_conflicts(
             if not match or _PAST_CAMPAIGN.search(sentence.text):
                 continue  # "during his campaign", "in 2008 he pledged": looking back
             person = _nearest_person(sentence.text, match.start(), surnames)
-            if person:
+            if person and not running_elsewhere(person, sentence.text):
                 note(person, article.id, "out", sentence.text)
         if len(admins) == 1:
             ((name, said),) = admins.items()
