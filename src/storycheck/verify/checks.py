@@ -128,7 +128,7 @@ def parse_role(text: str) -> Role:
     raw = re.sub(r"\b\w+[’']s\b", " ", text)  # drop possessors ("Trump's special envoy")
     raw = _ROLE_END.sub("", raw)
     tokens = [
-        t if t.lower() not in ROLE_SYNONYMS else ROLE_SYNONYMS[t.lower()]
+        ROLE_SYNONYMS.get(t.lower(), t)
         for t in re.findall(r"[\w-]+", raw)
         if not t.isdigit() and t.lower() != "ever"
     ]
