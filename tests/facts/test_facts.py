@@ -673,3 +673,55 @@ def test_vote_tallies_and_scores_are_compared_records_and_ranges_are_not() -> No
     assert disputed_values(rows, "tally|game|corby town") == {"3-1", "2-1"}
     # a win-loss record is not a score
     assert not [c for r in rows if r.kind == "tally" for c in r.cells if c.value == "43-39"]
+
+
+def _keys(*texts: str) -> set[tuple[str, str, str]]:
+    """(article, key, value) of every fact of the texts, one article each."""
+    found = facts_of([article(chr(ord("a") + n), t) for n, t in enumerate(texts)])
+    return {(f.article_id, f.key, f.value) for f in found}
+
+
+def test_a_pages_time_stamp_is_not_the_events_date_or_time() -> None:
+    facts = _keys(
+        "Updated: March 4, 2016 20:09 IST Coastguards rescued the crew of a trawler on Thursday.",
+        "Posted on Fri Mar 4, 2016 08:45 AM PDT The crew of a trawler was rescued on Thursday.",
+    )
+    values = {v for _, _, v in facts}
+    assert "Thursday" in values
+    assert not values & {"March 4, 2016", "Mar 4, 2016", "08: 45 AM", "08:45 AM", "20:09"}
+
+
+def test_an_expected_or_habitual_event_is_not_the_story_s_date() -> None:
+    _rows, findings = table(
+        "The driver is expected to appear in court next Monday, police said.",
+        "The driver appeared in court on Friday, police said.",
+    )
+    assert not [f for f in findings if f.kind == "date"]
+    _rows, findings = table(
+        "The company typically releases its fixes on the second Tuesday of every month.",
+        "The company released its fixes on Wednesday.",
+    )
+    assert not [f for f in findings if f.kind == "date"]
+
+
+def test_a_part_of_a_figure_just_given_is_a_part() -> None:
+    facts = facts_of(
+        [article("a", "The quake injured 40 people, 15 of them on the island, officials said.")]
+    )
+    assert {(f.value, f.scope) for f in facts if f.key == "injured"} == {
+        ("40", "main"),
+        ("15", "part"),
+    }
+
+
+def test_numbers_that_name_are_not_counts() -> None:
+    facts = _keys(
+        "The flaw affects Internet Explorer 8 and version 7 of the browser.",
+        "Police seized three AK - 47 rifles from the boat.",
+    )
+    assert {v for _, _, v in facts} == {"three"}
+
+
+def test_a_harm_plotted_is_not_a_toll() -> None:
+    facts = _keys("He was charged with conspiring to kill three rivals in 1990.")
+    assert not [k for _, k, _ in facts if k in ("dead", "injured")]

@@ -154,8 +154,9 @@ def reporting_year(article: Article) -> int | None:
 _BACKGROUND = re.compile(
     r"\b(last|previous|past) (month|year|week|decade|season)|\b(this|that|earlier this|"
     r"later that) (year|month)\b|\bearlier this\b|\byears? ago\b|\bin the past\b|"
-    r"\bhistory\b|\bworst since\b|\bprevious(ly)?\b|\bin (january|february|march|april|june|"
-    r"july|august|september|october|november|december)\b|\bformer(ly)?\b|\bsince (19|20)\d\d\b|"
+    r"\bhistory\b|\bworst since\b|\bprevious(ly)?\b|"
+    r"\bin (?:early |late |mid-?)?(january|february|march|april|june|july|august|september|"
+    r"october|november|december)\b|\bformer(ly)?\b|\bsince (19|20)\d\d\b|"
     r"\b(this|last|the regular|the|a|per|each) season\b|\bcareer\b|\ball-time\b|"
     r"\b(just|only|some|several|a few) (weeks|months|years) (after|before|earlier)\b|"
     r"\b(weeks|months|years) earlier\b",
@@ -163,13 +164,53 @@ _BACKGROUND = re.compile(
 )
 
 
+#: what usually happens ("Microsoft typically releases patches on the second Tuesday of
+#: every month"): no date or figure of the story's event
+_HABITUAL = re.compile(
+    r"\b(?:typically|usually|normally|customarily|routinely)\b|\bevery (?:month|week|year)\b",
+    re.IGNORECASE,
+)
+#: an event still to come, without a modal verb
+_EXPECTED = re.compile(
+    r"\b(?:is|are|was|were) (?:expected|scheduled|due|set|slated|planning|poised) to\b",
+    re.IGNORECASE,
+)
+#: a time stamp of the page, not of the event: "Updated: November 11, 2011 20:09 IST",
+#: "Published: Dec. 19, 2005 at 9:44 PM", "May 2, 2013 | 5:03pm"
+_STAMP_LABEL = re.compile(
+    r"\b(?:published|updated|posted|created|modified|last updated)\b\s*(?:on|at)?\s*:?\s*"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
+    re.IGNORECASE,
+)
+_STAMP_CLOCK = re.compile(r"\s*(?:\||,|at)?\s*\d{1,2}\s?:\s?\d\d", re.IGNORECASE)
+_STAMP_DATE = re.compile(r"(?:19|20)\d\d\s*(?:\||,|at)?\s*$", re.IGNORECASE)
+
+
+def _stamp_date(text: str, start: int, end: int) -> bool:
+    """Is the date at ``text[start:end]`` a page's time stamp (a label before it, or a
+    clock time right after a full date)?"""
+    if _STAMP_LABEL.search(text[max(0, start - 30) : start]):
+        return True
+    return bool(re.search(r"(?:19|20)\d\d$", text[start:end])) and bool(
+        _STAMP_CLOCK.match(text, end)
+    )
+
+
+def _stamp_time(text: str, start: int) -> bool:
+    """Is the clock time at ``start`` a page's time stamp (after a label or a full date)?"""
+    before = text[max(0, start - 40) : start]
+    return bool(_STAMP_LABEL.search(before)) or bool(_STAMP_DATE.search(before[-12:]))
+
+
 def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) -> str:
     """main, background (another year or time) or forecast (a modal future)."""
     years = {int(y) for y in _YEAR.findall(sentence.text)} - _model_years(tokens)
     if years and (year is None or year not in years):
         return f"background {min(years)}"
-    if _BACKGROUND.search(sentence.text):
+    if _BACKGROUND.search(sentence.text) or _HABITUAL.search(sentence.text):
         return "background"
+    if _EXPECTED.search(sentence.text):
+        return "forecast"  # "is expected to appear in court next Monday"
     # a modal makes the sentence a forecast unless it sits in a relative clause that
     # describes something ("the borders that would define a ceasefire")
     if any(
@@ -411,6 +452,8 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                     continue  # a bare number, a code or a model name ("AK-47s")
                 found = (f"{UNKEYED}count|{lemma(noun)}", f"number of {noun.text.lower()}")
             key, label = found
+            if key in TOLLS and _INTENDED.search(text[max(0, q.start - 50) : q.end + 12]):
+                continue  # "conspiring to kill three others": nobody died of it
             owner = owner_of(noun if noun is not None else _top(tokens), sink.last_person)
             if owner and key not in TOLLS:
                 # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
@@ -419,7 +462,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
                 # "averaged 100 RBIs in six seasons" is a rate, not a total
                 key, label = f"{key}|average", f"{label} (average)"
         qualifier = _nearness(text, q.start) or q.qualifier
-        part = key not in TOLLS and _PART.search(text[: q.start])
+        part = (key not in TOLLS and _PART.search(text[: q.start])) or _OF_THEM.match(text, q.end)
         end = q.end
         if q.kind == "duration" and (span_unit := _SPAN_UNIT.match(text, q.end)):
             end = span_unit.end()  # shown as "nine days", not "nine" (the span stays)
@@ -481,6 +524,14 @@ def _event_of(verb: Any) -> str | None:
     return None
 
 
+#: a harm planned, tried or threatened, not done
+_INTENDED = re.compile(
+    r"\b(?:conspir\w*|plot\w*|attempt\w*|threat\w*|plan\w*|tr(?:y|ied|ying)|sought|"
+    r"seek\w*|vow\w*)\s+(?:to\s+)?(?:kill|murder|commit|injure|wound|harm)\b",
+    re.IGNORECASE,
+)
+#: "injuring 40, 15 of them on Qeshm": a part of a figure just given
+_OF_THEM = re.compile(r"\s+of (?:them|whom|those|these)\b", re.IGNORECASE)
 #: a figure said to be a part of a whole (compared only with other parts)
 _PART = re.compile(
     r"\b(?:share|part|portion|contribution|slice|tranche|instal?lment)\s+of\s+(?:the\s+|its\s+|"
@@ -588,6 +639,8 @@ def _not_a_count(text: str, tokens: list[Any], kind: str, before: str = "") -> b
     ``before`` is the two characters of the sentence in front of the figure."""
     if re.search(r"\d{7,}", text.replace(",", "")) and "," not in text:
         return True
+    if _identifier(tokens):
+        return True  # "version 7", "Internet Explorer 8", "AK - 47", "Week 11"
     if kind in ("cardinal",) and any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
         return True
     first = tokens[0]
@@ -612,6 +665,28 @@ def _not_a_count(text: str, tokens: list[Any], kind: str, before: str = "") -> b
     head = _top(tokens).head
     return head.lower_.rstrip(".") in _MONTHS or (
         tokens[0].i > 0 and tokens[0].nbor(-1).lower_.rstrip(".") in _MONTHS
+    )
+
+
+def _identifier(tokens: list[Any]) -> bool:
+    """A number that names rather than counts: it follows its noun ("version 7", "room 12",
+    "Week 11") or a name ("Internet Explorer 8", "AK - 47" with the hyphen spaced)."""
+    first = tokens[0]
+    if first.i == 0:
+        return False
+    noun = noun_of(tokens)
+    if noun is not None and noun.i < first.i and noun.i == first.i - 1:
+        return True
+    prev = first.nbor(-1)
+    if prev.text in ("-", "–") and first.i > 1:
+        name = first.nbor(-2)
+        return bool(name.is_alpha and name.text[:1].isupper() and not name.is_sent_start)
+    return (
+        noun is None
+        and prev.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and not prev.is_sent_start
+        and prev.ent_type_ not in ("DATE", "TIME")
     )
 
 
@@ -724,6 +799,10 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
             continue
         if d.relative and d.weekday is None:
             continue  # "yesterday" without the article's date cannot be placed
+        if _stamp_date(text, d.start, d.end):
+            continue  # "Updated: November 11, 2011 20:09 IST"
+        if scope == "forecast" or _HABITUAL.search(text):
+            continue  # "is expected to appear in court next Monday", "typically on Tuesdays"
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
@@ -801,6 +880,8 @@ def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
     if LATER_STATE.search(text):
         return
     for m in _TIME.finditer(text):
+        if _stamp_time(text, m.start()):
+            continue  # "Posted on Thu Jun 13, 2013 08:45 AM PDT"
         if m.group("word"):
             minutes = 720.0 if m.group("word").lower() == "noon" else 1440.0
         else:
