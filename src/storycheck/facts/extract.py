@@ -351,7 +351,9 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         place = _FROM_PLACE.match(text, m.end())
         gov = governor(_top(tokens))
         verb = lemma(gov) if gov is not None else ""
-        if place is not None:
+        if _DEPTH.search(text[max(0, m.start() - 24) : m.start()]):
+            key, label = "depth", "depth"  # "at a depth of 35 kilometres"
+        elif place is not None:
             # "1,500 kilometres south of Tehran": how far from a named place
             key, label = (
                 f"distance|from {place.group(1).lower()}",
@@ -382,6 +384,13 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             r"\s?(a\.\s?m|p\.\s?m|am\b|pm\b|block)", after
         ):
             continue
+        before = text[max(0, q.start - 24) : q.start]
+        if re.match(r"\s?:\s?\d\d", after) or re.search(r"\d\s?:\s?$", before):
+            continue  # a clock time ("19: 30 BST")
+        if re.match(r"\s?[-–]\s?\d", after) or re.search(r"\d\s?[-–]\s?$", before):
+            continue  # one side of a score or tally ("a 14-0 lead", "a 7 - 0 run")
+        if _KIN_OF.search(before):
+            continue  # "a mother of 12"
         tokens = _tokens(doc, base + q.start, base + q.end)
         if not tokens or _not_a_count(q.text, tokens, q.kind, text[max(0, q.start - 2) : q.start]):
             continue
@@ -454,7 +463,23 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             key, label = found
             if key in TOLLS and _INTENDED.search(text[max(0, q.start - 50) : q.end + 12]):
                 continue  # "conspiring to kill three others": nobody died of it
+            if key == "population":
+                # "a city of population 167,000" and "Indonesia, with over 230 million":
+                # each place's own
+                where = _place_named(doc, base, text, q.start)
+                key, label = (
+                    (f"population|{where.lower()}", f"population of {where}")
+                    if where
+                    else (f"{UNKEYED}population", "population")
+                )
             owner = owner_of(noun if noun is not None else _top(tokens), sink.last_person)
+            if key.split("|")[0].lstrip(UNKEYED + "count|") in BOX_SCORE or (
+                noun is not None and lemma(noun) in BOX_SCORE
+            ):
+                if not owner:
+                    continue  # whose points, in which game? nobody can compare them
+                if span := _SPAN.search(text):
+                    key = f"{key}|in {span.group('n').lower()} {span.group('unit').lower()}"
             if owner and key not in TOLLS:
                 # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
                 key, label = f"{key}|{owner.lower()}", f"{label} ({owner})"
@@ -524,6 +549,25 @@ def _event_of(verb: Any) -> str | None:
     return None
 
 
+_DEPTH = re.compile(r"\bdepth of\s+(?:about |some |around |roughly )?$", re.IGNORECASE)
+#: "a mother of 12": the children she has, not a toll
+_KIN_OF = re.compile(
+    r"\b(?:mother|father|parent|mom|dad|grandmother|grandfather)\s+of\s+$", re.IGNORECASE
+)
+#: figures of a box score: a player's, in one game or one span, never a story's slot
+#: unless the player is named
+BOX_SCORE = frozenset(
+    """point rebound assist yard touchdown td pass homer homers rbi rbis goal save carry
+    catch reception tackle sack interception block shot steal hit strikeout inning lap
+    wicket turnover fumble score run""".split()
+)
+#: the span a box-score figure covers: "in 54 games", "in his last two games"
+_SPAN = re.compile(
+    r"\b(?:in|over|during|across)\s+(?:(?:his|her|their|the|a)\s+)?(?:combined\s+)?"
+    r"(?:(?:last|first|past|previous|final)\s+)?(?P<n>\w+)\s+(?P<unit>games|matches|starts|"
+    r"appearances|outings|seasons|minutes|innings|quarters)\b",
+    re.IGNORECASE,
+)
 #: a harm planned, tried or threatened, not done
 _INTENDED = re.compile(
     r"\b(?:conspir\w*|plot\w*|attempt\w*|threat\w*|plan\w*|tr(?:y|ied|ying)|sought|"
@@ -542,6 +586,15 @@ _PART = re.compile(
 
 _NEIGHBOURS = frozenset({"building", "house", "door", "home"})
 _AWAY = re.compile(r"\s+(?:away|down|up|along|over|from\s+(?:the|where))\b", re.IGNORECASE)
+
+
+def _place_named(doc: Any, base: int, text: str, at: int) -> str | None:
+    """The place a sentence names closest before character ``at`` (else after it)."""
+    span = doc.char_span(base, base + len(text), alignment_mode="expand")
+    places = [e for e in (span.ents if span is not None else ()) if e.label_ in ("GPE", "LOC")]
+    before = [e for e in places if e.end_char - base <= at]
+    chosen = before[-1] if before else (places[0] if places else None)
+    return str(chosen.text) if chosen is not None else None
 
 
 def _doors_away(noun: Any | None, text: str, base: int) -> tuple[str, str] | None:
