@@ -760,3 +760,14 @@ def test_box_score_figures_need_a_player_and_keep_their_span() -> None:
     assert {a for a, k in keys if "reller" in k and "in two games" in k} == {"b"}
     assert {a for a, k in keys if "reller" in k and "in two games" not in k} == {"c"}
     assert not [k for a, k in keys if a == "a"]
+
+
+def test_figures_given_as_alternatives_are_not_compared() -> None:
+    # "$1,799 and $2,199 models": which one another report means cannot be told
+    _rows, findings = table(
+        "The larger laptop is offered in $1,799 and $2,199 models, the company said.",
+        "The larger laptop costs $1,999, the company said.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    facts = _keys("Police seized six AK 47 rifles and a USB 3 drive from the boat.")
+    assert {v for _, _, v in facts} == {"six"}

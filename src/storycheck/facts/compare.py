@@ -573,7 +573,7 @@ def build_table(
         facts = merge_contexts(merge_events(facts, texts, similarity), texts, similarity)
     else:
         facts = [f for f in facts if not f.key.startswith(UNKEYED)]
-    facts = _nested(facts, articles)
+    facts = _alternatives(_nested(facts, articles), {a.id: a for a in articles})
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.scope != "forecast":
@@ -654,6 +654,29 @@ def _inside(a: str, b: str, texts: Sequence[str]) -> bool:
         re.IGNORECASE,
     )
     return any(near.search(t) for t in texts)
+
+
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and|or|to|,)\s*(?:[$£€]\s*)?$", re.IGNORECASE)
+
+
+def _alternatives(facts: Sequence[Fact], articles: Mapping[str, Article]) -> list[Fact]:
+    """Without the figures a sentence gives as alternatives of one slot ("offered in $1,799
+    and $2,199 models", "13-inch and 15-inch", "7.6 and 7.5 magnitude quakes"): each is one
+    of several things, and which one another report means cannot be told."""
+    by_slot: dict[tuple[str, str, int], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == "quantity":
+            by_slot[(fact.key, fact.article_id, fact.sentence_index)].append(fact)
+    drop: set[str] = set()
+    for group in by_slot.values():
+        group.sort(key=lambda f: f.start)
+        for a, b in itertools.pairwise(group):
+            article = articles.get(a.article_id)
+            if article is None or compatible(a, b):
+                continue
+            if _COORDINATED.fullmatch(article.text[a.end : b.start]):
+                drop |= {a.id, b.id}
+    return [f for f in facts if f.id not in drop]
 
 
 def _scattered(sides: Sequence[Sequence[Fact]]) -> bool:

@@ -731,6 +731,8 @@ def _identifier(tokens: list[Any]) -> bool:
     if noun is not None and noun.i < first.i and noun.i == first.i - 1:
         return True
     prev = first.nbor(-1)
+    if prev.is_upper and prev.is_alpha and len(prev.text) <= 4 and not prev.is_sent_start:
+        return True  # a model code: "AK 47 rifles", "IE 9", "USB 3.0"
     if prev.text in ("-", "–") and first.i > 1:
         name = first.nbor(-2)
         return bool(name.is_alpha and name.text[:1].isupper() and not name.is_sent_start)
