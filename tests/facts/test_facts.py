@@ -771,3 +771,8 @@ def test_figures_given_as_alternatives_are_not_compared() -> None:
     assert not [f for f in findings if f.kind == "number"]
     facts = _keys("Police seized six AK 47 rifles and a USB 3 drive from the boat.")
     assert {v for _, _, v in facts} == {"six"}
+
+
+def test_a_distance_converted_in_brackets_is_one_figure() -> None:
+    facts = _keys("The quake struck 55 kilometers (34 miles) west of Varno at a depth of 10 km.")
+    assert {v for _, _, v in facts} == {"55 kilometers", "10 km"}

@@ -328,7 +328,12 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
     text = sentence.text
     base = sentence.start
     taken: list[tuple[int, int]] = []
+    previous_end = -1
     for m in _DISTANCE.finditer(text):
+        if previous_end >= 0 and re.fullmatch(r"\s*\(\s*", text[previous_end : m.start()]):
+            previous_end = m.end()
+            continue  # "10 kilometres (6 miles)": the same distance converted
+        previous_end = m.end()
         raw = m.group("num").replace(",", "")
         try:
             value = float(raw)
