@@ -774,5 +774,6 @@ def test_figures_given_as_alternatives_are_not_compared() -> None:
 
 
 def test_a_distance_converted_in_brackets_is_one_figure() -> None:
-    facts = _keys("The quake struck 55 kilometers (34 miles) west of Varno at a depth of 10 km.")
-    assert {v for _, _, v in facts} == {"55 kilometers", "10 km"}
+    text = "The quake struck 55 kilometers (34 miles) west of Varno at a depth of 10 km."
+    facts = facts_of([article("a", text)])
+    assert {f.value for f in facts if f.kind == "quantity"} == {"55 kilometers", "10 km"}
