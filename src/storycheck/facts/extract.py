@@ -332,6 +332,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
     for m in _DISTANCE.finditer(text):
         if previous_end >= 0 and re.fullmatch(r"\s*\(\s*", text[previous_end : m.start()]):
             previous_end = m.end()
+            taken.append(m.span())
             continue  # "10 kilometres (6 miles)": the same distance converted
         previous_end = m.end()
         raw = m.group("num").replace(",", "")
