@@ -26,7 +26,7 @@ from storycheck.verify.groups import group_ids
 
 SCHEMA_ID = "storycheck.report/1"
 #: 2 added stories[].facts, stories[].fact_table and conflicts[].status (docs/report.md)
-SCHEMA_REVISION = 2
+SCHEMA_REVISION = 3
 
 
 def schema_path() -> Path:
