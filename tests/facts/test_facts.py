@@ -777,3 +777,14 @@ def test_a_distance_converted_in_brackets_is_one_figure() -> None:
     text = "The quake struck 55 kilometers (34 miles) west of Varno at a depth of 10 km."
     facts = facts_of([article("a", text)])
     assert {f.value for f in facts if f.kind == "quantity"} == {"55 kilometers", "10 km"}
+
+
+def test_a_headlines_date_run_into_the_story_is_not_the_events_date() -> None:
+    facts = _keys(
+        "Ferry captain dies Wednesday, March 9, 2016 Arlo Brandt, who steered the ferry for "
+        "30 years, died on Monday.",
+        "Arlo Brandt died on March 7, 2016 in a hospital.",
+    )
+    values = {v for _, _, v in facts}
+    assert {"Monday", "March 7, 2016"} <= values
+    assert "Wednesday, March 9, 2016" not in values and "March 9, 2016" not in values

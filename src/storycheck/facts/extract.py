@@ -191,8 +191,14 @@ def _stamp_date(text: str, start: int, end: int) -> bool:
     clock time right after a full date)?"""
     if _STAMP_LABEL.search(text[max(0, start - 30) : start]):
         return True
-    return bool(re.search(r"(?:19|20)\d\d$", text[start:end])) and bool(
-        _STAMP_CLOCK.match(text, end)
+    if not re.search(r"(?:19|20)\d\d$", text[start:end]):
+        return False
+    if _STAMP_CLOCK.match(text, end):
+        return True
+    # a headline's date run into the story's first sentence: "… dies Wednesday, July 28,
+    # 2004 Fred LaRue, a Watergate figure, …" (prose puts a comma or a small word there)
+    return bool(re.match(r" [A-Z][a-z]", text[end : end + 3])) and bool(
+        re.search(r"\d{1,2}\b", text[start:end][:-4])
     )
 
 
