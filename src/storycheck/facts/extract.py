@@ -843,6 +843,20 @@ def _named_thing(top: Any) -> str | None:
     return name if len(name.split()) >= 2 else None
 
 
+def _another_event(token: Any) -> bool:
+    """Does the date at ``token`` date an event its clause introduces as a new one ("a
+    major earthquake struck", "another fire broke out"): not the story's event."""
+    node = token
+    for _ in range(6):
+        if node.pos_ == "VERB" or node.head.i == node.i:
+            break
+        node = node.head
+    subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and any(
+        c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in subject.children
+    )
+
+
 def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str]:
     """(key, label) of the event a date or time at ``top`` places: "when the fire broke
     out", "what time Ortiz was shot" when its clause names one, else an unnamed slot of
@@ -873,6 +887,8 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
         tokens = _tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
+        if _another_event(_top(tokens)):
+            continue  # "In September 2009 a major earthquake near Padang killed …"
         named = _named_thing(_top(tokens))
         event = (
             (f"date|{named.lower()}", f"when {named}")
