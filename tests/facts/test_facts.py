@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -796,3 +797,14 @@ def test_a_date_of_an_event_introduced_as_another_is_not_the_storys() -> None:
         "In July 2013 the earthquake struck off the coast of Aceh, triggering alerts.",
     )
     assert not [f for f in findings if f.kind == "date"]
+
+
+def test_story_year_counts_a_year_in_the_lead_more() -> None:
+    articles = [
+        article("a", "A strong quake struck Aceh on Tuesday, July 2, 2013. In 2004 a tsunami hit."),
+        article("b", "The quake struck Aceh on Tuesday. The 2004 tsunami killed 170,000 people."),
+        article("c", "Rescuers searched villages in Aceh in 2013. The 2004 disaster is recalled."),
+    ]
+    assert story_year(articles) == 2013
+    dated = [dataclasses.replace(a, published=datetime(2013, 7, 3, tzinfo=UTC)) for a in articles]
+    assert story_year(dated[1:2] + dated[1:2]) == 2013  # publication years come first

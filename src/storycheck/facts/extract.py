@@ -120,11 +120,24 @@ class _Sink:
         )
 
 
+#: how much more a year named in an article's lead counts towards the story's year
+LEAD_WEIGHT = 3
+
+
 def story_year(articles: Iterable[Article]) -> int | None:
     """The year most of the story's articles name (the year of its main event), if any."""
     counts: Counter[int] = Counter()
+    published: Counter[int] = Counter()
     for article in articles:
-        counts.update({int(y) for y in _YEAR.findall(article.text)})
+        if article.published is not None:
+            published[article.published.year] += 1
+        years = {int(y) for y in _YEAR.findall(article.text)}
+        # a year the lead names (a dateline, "on Tuesday, July 2, 2013") is the event's
+        # more surely than one named further down ("the 2004 tsunami")
+        lead = article.sentences[0].text if article.sentences else article.text[:300]
+        counts.update({y: LEAD_WEIGHT if str(y) in lead else 1 for y in years})
+    if published:
+        return published.most_common(1)[0][0]
     if not counts:
         return None
     year, n = counts.most_common(1)[0]
