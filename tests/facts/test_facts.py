@@ -808,3 +808,14 @@ def test_story_year_counts_a_year_in_the_lead_more() -> None:
     assert story_year(articles) == 2013
     dated = [dataclasses.replace(a, published=datetime(2013, 7, 3, tzinfo=UTC)) for a in articles]
     assert story_year(dated[1:2] + dated[1:2]) == 2013  # publication years come first
+
+
+def test_yards_are_a_players_and_a_play_s_length_is_not_a_slot() -> None:
+    facts = _keys(
+        "He threw a 7-yard touchdown pass from the 16-yard line.",
+        "The back rushed for 120 yards as the crowd cheered.",
+        "Dario Quint rushed for 120 yards in his last two games.",
+    )
+    assert {(a, k) for a, k, _ in facts if "distance" in k} == {
+        ("c", "distance|rush|quint|in two games")
+    }

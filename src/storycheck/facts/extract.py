@@ -373,6 +373,13 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
         tokens = _tokens(doc, base + m.start(), base + m.end())
         if not tokens:
             continue
+        player = None
+        if unit == "yard":
+            if re.search(r"-\s?yards?$", m.group(0)):
+                continue  # "a 7-yard touchdown pass", "the 16-yard line": one play
+            player = owner_of(_top(tokens), sink.last_person)
+            if player is None:
+                continue  # yards of a box score: whose, in which game?
         place = _FROM_PLACE.match(text, m.end())
         gov = governor(_top(tokens))
         verb = lemma(gov) if gov is not None else ""
@@ -388,6 +395,11 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             key, label = f"distance|{verb}", f"distance ({gov.text.lower() if gov else ''})"
         else:
             key, label = f"{UNKEYED}distance", "distance"
+        if player is not None:
+            # "Thomas rushed for 269 yards", "Ivory's 716 yards": each player's own
+            key, label = f"{key.lstrip(UNKEYED)}|{player.lower()}", f"{label} ({player})"
+            if span := _SPAN.search(text):
+                key += f"|in {span.group('n').lower()} {span.group('unit').lower()}"
         taken.append(m.span())
         sink.add(
             sentence,
