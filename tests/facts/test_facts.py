@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from storycheck.claims.entities import extract_entities
 from storycheck.claims.quotes import extract_quotes
 from storycheck.facts import build_table, compatible, extract_facts, interval, story_year
-from storycheck.facts.extract import PHONE_NUMBER
+from storycheck.facts.attributes import PHONE_NUMBER
 from storycheck.facts.slots import UNKEYED
 from storycheck.ingest.segment import sentence_spans
 from storycheck.model import Article, Fact, FactRow, Finding, Sentence, SourceFormat

@@ -20,6 +20,7 @@ from storycheck.model import Article, Claim, Entity, Fact, Quote, Sentence
 if TYPE_CHECKING:  # (verify imports this stage: no import back at run time)
     from storycheck.verify.people import People
 
+from .attributes import colours, conditions, phones, tallies
 from .slots import (
     DEAD,
     DISTANCE,
@@ -34,6 +35,7 @@ from .slots import (
     noun_of,
     owner_of,
     pronoun_surname,
+    span_tokens,
 )
 
 # "still damping down on Wednesday, a day after the fire": a later state, not the event's date
@@ -88,7 +90,7 @@ _QUALIFIER_WORDS = {
 }
 
 
-class _Sink:
+class FactSink:
     """Collects the facts of one article with running ids."""
 
     def __init__(self, article: Article, claims: Sequence[Claim]) -> None:
@@ -254,11 +256,6 @@ def _model_years(tokens: Sequence[Any]) -> set[int]:
     }
 
 
-def _tokens(doc: Any, start: int, end: int) -> list[Any]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return list(span) if span is not None else []
-
-
 def _top(tokens: list[Any]) -> Any:
     """The token of a span whose head lies outside it."""
     inside = {t.i for t in tokens}
@@ -343,7 +340,7 @@ def _value_text(text: str, start: int, end: int, qualifier: str | None) -> str:
     return f"{words} {core}".strip() if words and words not in core.lower() else core
 
 
-def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: People) -> None:
+def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people: People) -> None:
     text = sentence.text
     base = sentence.start
     taken: list[tuple[int, int]] = []
@@ -370,7 +367,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             continue
         if m.group("nautical") and unit.startswith("mile"):
             factor = 1852.0
-        tokens = _tokens(doc, base + m.start(), base + m.end())
+        tokens = span_tokens(doc, base + m.start(), base + m.end())
         if not tokens:
             continue
         player = None
@@ -428,7 +425,7 @@ def _quantities(sink: _Sink, sentence: Sentence, doc: Any, scope: str, people: P
             continue  # one side of a score or tally ("a 14-0 lead", "a 7 - 0 run")
         if _KIN_OF.search(before):
             continue  # "a mother of 12"
-        tokens = _tokens(doc, base + q.start, base + q.end)
+        tokens = span_tokens(doc, base + q.start, base + q.end)
         if not tokens or _not_a_count(q.text, tokens, q.kind, text[max(0, q.start - 2) : q.start]):
             continue
         near = text[max(0, q.start - 25) : q.end + 25]
@@ -671,7 +668,7 @@ _NO_TOLL = re.compile(
 )
 
 
-def _no_tolls(sink: _Sink, sentence: Sentence, scope: str) -> None:
+def _no_tolls(sink: FactSink, sentence: Sentence, scope: str) -> None:
     """ "No-one was injured in the fire": a toll of zero, against "two people were hurt"."""
     for m in _NO_TOLL.finditer(sentence.text):
         word = (m.group("noun") or m.group("verb")).lower()
@@ -689,10 +686,10 @@ def _no_tolls(sink: _Sink, sentence: Sentence, scope: str) -> None:
         )
 
 
-def _multiples(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+def _multiples(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None:
     """ "married twice", "hit thrice": a count of times without a number word."""
     for m in re.finditer(r"\b(twice|thrice)\b", sentence.text, re.IGNORECASE):
-        tokens = _tokens(doc, sentence.start + m.start(), sentence.start + m.end())
+        tokens = span_tokens(doc, sentence.start + m.start(), sentence.start + m.end())
         found = _repeated(tokens[0]) if len(tokens) == 1 else None
         if found is None:
             continue
@@ -882,7 +879,7 @@ def _another_event(token: Any) -> bool:
     )
 
 
-def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, str]:
+def _event_slot(sink: FactSink, top: Any, kind: str, question: str) -> tuple[str, str]:
     """(key, label) of the event a date or time at ``top`` places: "when the fire broke
     out", "what time Ortiz was shot" when its clause names one, else an unnamed slot of
     the verb it hangs from ("?date|charge", "when (charge)")."""
@@ -895,7 +892,9 @@ def _event_slot(sink: _Sink, top: Any, kind: str, question: str) -> tuple[str, s
     return _event_key(kind, verb, subject), f"{question} {the}{subject} {worded}"
 
 
-def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: date | None) -> None:
+def _dates(
+    sink: FactSink, sentence: Sentence, doc: Any, scope: str, published: date | None
+) -> None:
     text = sentence.text
     base = sentence.start
     for d in find_dates(text, published):
@@ -909,7 +908,7 @@ def _dates(sink: _Sink, sentence: Sentence, doc: Any, scope: str, published: dat
             continue  # "Updated: November 11, 2011 20:09 IST"
         if scope == "forecast" or _HABITUAL.search(text):
             continue  # "is expected to appear in court next Monday", "typically on Tuesdays"
-        tokens = _tokens(doc, base + d.start, base + d.end)
+        tokens = span_tokens(doc, base + d.start, base + d.end)
         if not tokens:
             continue
         if _another_event(_top(tokens)):
@@ -982,7 +981,7 @@ def _date_unit(year: int | None, month: int | None, day: int | None, weekday: in
     return ";".join(p for p in parts if p)
 
 
-def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+def _times(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None:
     text = sentence.text
     base = sentence.start
     if LATER_STATE.search(text):
@@ -999,7 +998,7 @@ def _times(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
             minute = int(m.group("m") or 0)
             pm = m.group("ap").lower().startswith("p")
             minutes = float(((hour % 12) + (12 if pm else 0)) * 60 + minute)
-        tokens = _tokens(doc, base + m.start(), base + m.end())
+        tokens = span_tokens(doc, base + m.start(), base + m.end())
         if not tokens:
             continue
         top = _top(tokens)
@@ -1032,7 +1031,7 @@ def _time_qualifier(words: str | None) -> str | None:
     return "approx"
 
 
-def _ages(sink: _Sink, sentence: Sentence, entities: Sequence[Entity], people: People) -> None:
+def _ages(sink: FactSink, sentence: Sentence, entities: Sequence[Entity], people: People) -> None:
     text = sentence.text
     base = sentence.start
     persons = [
@@ -1094,7 +1093,7 @@ def _bearing(word: str) -> float:
     return _ANGLE[word]
 
 
-def _directions(sink: _Sink, sentence: Sentence, scope: str) -> None:
+def _directions(sink: FactSink, sentence: Sentence, scope: str) -> None:
     """ "150 nautical miles west of Aden": where the event is, relative to a named place."""
     for m in _DIRECTION.finditer(sentence.text):
         place = m.group("place")
@@ -1135,7 +1134,7 @@ _STREET_WORDS = {
 }
 
 
-def _blocks(sink: _Sink, sentence: Sentence, scope: str) -> None:
+def _blocks(sink: FactSink, sentence: Sentence, scope: str) -> None:
     """ "the 12200 block of East 223rd Street": where on a street, the street's slot (its
     side, "East", left out: outlets name one street with and without it)."""
     for m in _BLOCK.finditer(sentence.text):
@@ -1153,7 +1152,7 @@ def _blocks(sink: _Sink, sentence: Sentence, scope: str) -> None:
         )
 
 
-def _places(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
+def _places(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None:
     """ "moved to Florida", "was shot in East Flatbush": where a named subject did what;
     "Raj K. Chohan, 59, of College Point": where a person lives (the news convention)."""
     span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
@@ -1190,7 +1189,7 @@ _RESIDENCE = re.compile(
 
 
 def _place(
-    sink: _Sink,
+    sink: FactSink,
     sentence: Sentence,
     span: tuple[int, int],
     pred: tuple[str, str, str],
@@ -1211,226 +1210,7 @@ def _place(
     )
 
 
-#: a patient's condition as hospitals report it ("listed in critical but stable condition");
-#: intensive care is a critical condition
-_CONDITION = re.compile(
-    r"\b(?P<a>critical|serious|stable|fair|good|grave|satisfactory)(?:,?\s+(?:but|yet|and)\s+"
-    r"(?P<b>critical|serious|stable|fair|good|grave|satisfactory))?\s+condition\b"
-    r"|\bintensive[- ]care\b",
-    re.IGNORECASE,
-)
-
-
-def _conditions(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
-    """ "Dalton … is hospitalized in critical condition" / "he was listed in stable
-    condition": a named person's condition, one slot per person. The unit lists the
-    words ("critical+stable"): two reports agree when they share one."""
-    for m in _CONDITION.finditer(sentence.text):
-        tokens = _tokens(doc, sentence.start + m.start(), sentence.start + m.end())
-        if not tokens:
-            continue
-        person = _patient(tokens[-1], sink.last_person)
-        if person is None:
-            continue
-        words = {w.lower() for w in (m.group("a"), m.group("b")) if w} or {"critical"}
-        sink.add(
-            sentence,
-            kind="condition",
-            key=f"condition|{person.lower()}",
-            slot=f"condition of {person}",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
-            unit="+".join(sorted(words)),
-            scope=scope,
-        )
-
-
-def _patient(token: Any, resolve: Any) -> str | None:
-    """The surname of the person a condition is said of: the subject of its clause (or of
-    the clause it is joined to), named, or "he"/"she" for the person named last."""
-    verb = governor(token)
-    if verb is None or verb.pos_ not in ("VERB", "AUX"):
-        return None
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None and verb.dep_ in ("conj", "advcl", "xcomp"):
-        subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None:
-        return None
-    if (surname := pronoun_surname(subject, resolve)) is not None:
-        return surname
-    if subject.ent_type_ != "PERSON":
-        # "Woodburn's police chief, 46-year-old Scott Russell, is …": the name in apposition
-        subject = next(
-            (c for c in subject.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), subject
-        )
-    if subject.ent_type_ != "PERSON" and subject.pos_ == "PROPN":
-        # a surname the tagger missed, of a person the article has named before
-        named = resolve(subject.idx + len(subject.text) + 1)
-        if named is None or named.split()[-1] != subject.text:
-            return None
-    elif subject.ent_type_ != "PERSON":
-        return None
-    return str(subject.text) if subject.is_title else None
-
-
-_COLOURS = {
-    "black": "black",
-    "white": "white",
-    "silver": "silver",
-    "gray": "grey",
-    "grey": "grey",
-    "red": "red",
-    "blue": "blue",
-    "green": "green",
-    "yellow": "yellow",
-    "orange": "orange",
-    "brown": "brown",
-    "gold": "gold",
-    "maroon": "maroon",
-    "beige": "beige",
-    "tan": "tan",
-    "purple": "purple",
-}
-_VEHICLES = frozenset(
-    "car sedan suv truck pickup van minivan jeep coupe hatchback wagon motorcycle motorbike "
-    "scooter bus limousine convertible".split()
-)
-_NOT_VEHICLES = frozenset({"PERSON", "NORP", "GPE", "LOC", "FAC", "EVENT", "LANGUAGE"})
-#: a colour, then maybe a model year and a make, then the vehicle ("a silver Toyota Camry",
-#: "a gray 2013 Camry", "a black SUV")
-_COLOURED = re.compile(
-    r"\b(?P<colour>" + "|".join(_COLOURS) + r")(?:-colou?red)?\s+(?P<rest>(?:(?:19|20)\d\d\s+)?"
-    r"(?:[A-Z][\w-]+\s+){0,2}?(?P<thing>[A-Z][\w-]+\b(?!\s+[A-Z])|[a-z]+\b))"
-)
-
-
-def _colours(sink: _Sink, sentence: Sentence, doc: Any, scope: str) -> None:
-    """The colour of a vehicle ("a silver Toyota Camry" / "a grey Camry"), one slot per
-    vehicle as named (its model or its kind)."""
-    for m in _COLOURED.finditer(sentence.text):
-        thing = m.group("thing")
-        if thing.islower():
-            if thing not in _VEHICLES or m.group("rest") != thing:
-                continue  # "a black SUV" — not "white tennis shoes"
-        else:
-            start = sentence.start + m.start("thing")
-            tokens = _tokens(doc, start, start + len(thing))
-            after = tokens[-1].nbor(1) if tokens and tokens[-1].i + 1 < len(doc) else None
-            named = m.group("rest") != thing  # a make and model, or a model year
-            if not tokens or not named or tokens[-1].ent_type_ in _NOT_VEHICLES:
-                continue
-            if after is not None and after.pos_ == "NOUN" and after.is_lower:
-                continue  # "a red Adidas hoodie": the brand is not the thing
-        sink.add(
-            sentence,
-            kind="colour",
-            key=f"colour|{thing.lower()}",
-            slot=f"colour of the {thing if not thing.islower() else thing.lower()}",
-            value=m.group("colour"),
-            start=sentence.start + m.start("colour"),
-            end=sentence.start + m.end("colour"),
-            unit=_COLOURS[m.group("colour")],
-            scope=scope,
-        )
-
-
-#: a telephone number as news prints it: "0845 125 2222", "(212) 555-0100", "1-800-555-0199"
-PHONE_NUMBER = re.compile(
-    r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,6}){1,3}(?![\w-])"
-)
-#: a phone number is compared with the numbers that share its first digits (one line)
-PHONE_PREFIX = 6
-
-
-def _phones(sink: _Sink, sentence: Sentence) -> None:
-    """Telephone numbers ("call police on 0845 125 2222"): a number printed with a digit
-    more or less than another that shares its first digits is the same line misprinted."""
-    for m in PHONE_NUMBER.finditer(sentence.text):
-        digits = re.sub(r"\D", "", m.group(0))
-        if not 9 <= len(digits) <= 13 or _YEAR_LIKE.match(m.group(0)):
-            continue
-        sink.add(
-            sentence,
-            kind="phone",
-            key=f"phone|{digits[:PHONE_PREFIX]}",
-            slot=f"telephone number ({m.group(0)[:8].strip()}…)",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
-            unit=digits,
-            scope="main",
-        )
-
-
-_YEAR_LIKE = re.compile(
-    r"(?:19|20)\d\d[-/.]\d\d?[-/.]\d\d?\b|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d"
-)
-
-
-#: "7-2", "17 - 14": a tally (not a range, a date, a code or a phone number)
-_TALLY = re.compile(
-    r"(?<![\w.,/:-])(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})(?![\w/:%-]|[.,]\d|\s?[-–]\s?\d)"
-)
-_VOTE_WORDS = re.compile(
-    r"\b(?:vote[sd]?|voting|ruled|ruling|decision|verdict|deadlock(?:ed)?|split|margin)\b",
-    re.IGNORECASE,
-)
-_GAME_WORDS = re.compile(
-    r"\b(?:won|wins?|beat(?:ing)?|defeat(?:ed|ing|s)?|lost|los(?:s|ing)|victory|rout(?:ed)?|"
-    r"edged|drew|draw|tied|final score)\b",
-    re.IGNORECASE,
-)
-#: the other side of a game: "a 17-14 victory over the Falcons", "beat Leeds 3-1"
-_OPPONENT = re.compile(
-    r"\b(?:over|against|to|beat|beating|defeated|defeating|edged|routed)\s+(?:the\s+)?"
-    r"(?P<team>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2})"
-)
-#: words of a tally's own clause: the next clause belongs to another figure
-TALLY_REACH = 40
-
-
-def _tallies(sink: _Sink, sentence: Sentence, scope: str) -> None:
-    """Vote tallies ("the court ruled 7-2", "a 9-3 deadlock") and game scores ("beat Leeds
-    3-1", "a 17-14 victory over the Falcons"): one slot for a story's vote, one per
-    opponent for games; "3-1" and "1-3" are one score. A game with no named opponent, a
-    win-loss record and a range ("10-15 people") are not read."""
-    text = sentence.text
-    for m in _TALLY.finditer(text):
-        a, b = int(m.group("a")), int(m.group("b"))
-        after = text[m.end() : m.end() + TALLY_REACH]
-        before = text[max(0, m.start() - TALLY_REACH) : m.start()]
-        if re.match(
-            r"\s*(?:record|mark|season|years?|people|men|women|percent|per\s?cent|"
-            r"feet|foot|inch|metres?|meters?|miles?|hours?|minutes?|days?|weeks?)\b",
-            after,
-            re.IGNORECASE,
-        ):
-            continue
-        near = before[-24:] + " " + after[:24]
-        if _VOTE_WORDS.search(near):
-            key, label = "tally|vote", "vote tally"
-        elif _GAME_WORDS.search(near) and (
-            team := _OPPONENT.search(before + text[m.start() : m.end()] + after)
-        ):
-            name = team.group("team")
-            key, label = f"tally|game|{name.lower()}", f"score against {name}"
-        else:
-            continue
-        sink.add(
-            sentence,
-            kind="tally",
-            key=key,
-            slot=label,
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
-            unit=f"{max(a, b)}-{min(a, b)}",
-            scope=scope,
-        )
-
-
-def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
+def _names(sink: FactSink, entities: Sequence[Entity]) -> None:
     """The first name each article gives a surname ("Bryant Dalton" / "Brian Dalton")."""
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
     for entity in entities:
@@ -1460,7 +1240,7 @@ def _names(sink: _Sink, entities: Sequence[Entity]) -> None:
         )
 
 
-def _speakers(sink: _Sink, quotes: Sequence[Quote], people: People) -> None:
+def _speakers(sink: FactSink, quotes: Sequence[Quote], people: People) -> None:
     by_start = sorted(sink.article.sentences, key=lambda s: s.start)
     for quote in quotes:
         if quote.article_id != sink.article.id or not quote.speaker or quote.anonymous:
@@ -1503,7 +1283,7 @@ def extract_facts(
     year: int | None,
 ) -> list[Fact]:
     """The typed facts of one article (``doc``: its spaCy parse)."""
-    sink = _Sink(article, claims)
+    sink = FactSink(article, claims)
     mine = [e for e in entities if e.article_id == article.id]
     published = article.published.date() if article.published else None
     sink.persons = [
@@ -1515,7 +1295,7 @@ def extract_facts(
     for sentence in article.sentences:
         if "://" in sentence.text or "www." in sentence.text:
             continue
-        tokens = _tokens(doc, sentence.start, sentence.end)
+        tokens = span_tokens(doc, sentence.start, sentence.end)
         scope = sentence_scope(sentence, tokens, year)
         _quantities(sink, sentence, doc, scope, people)
         _multiples(sink, sentence, doc, scope)
@@ -1526,10 +1306,10 @@ def extract_facts(
         _directions(sink, sentence, scope)
         _blocks(sink, sentence, scope)
         _places(sink, sentence, doc, scope)
-        _conditions(sink, sentence, doc, scope)
-        _colours(sink, sentence, doc, scope)
-        _phones(sink, sentence)
-        _tallies(sink, sentence, scope)
+        conditions(sink, sentence, doc, scope)
+        colours(sink, sentence, doc, scope)
+        phones(sink, sentence)
+        tallies(sink, sentence, scope)
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts

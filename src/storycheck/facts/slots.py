@@ -69,6 +69,12 @@ def lemma(token: Any) -> str:
     return text
 
 
+def span_tokens(doc: Any, start: int, end: int) -> list[Any]:
+    """The tokens of ``doc`` covering characters ``start``–``end`` (expanded to tokens)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
 def governor(token: Any) -> Any | None:
     """The verb or adjective a noun phrase hangs from (through prepositions)."""
     node = token
