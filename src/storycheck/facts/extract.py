@@ -507,9 +507,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
                     else (f"{UNKEYED}population", "population")
                 )
             owner = owner_of(noun if noun is not None else _top(tokens), sink.last_person)
-            if key.split("|")[0].lstrip(UNKEYED + "count|") in BOX_SCORE or (
-                noun is not None and lemma(noun) in BOX_SCORE
-            ):
+            counted = key.removeprefix(UNKEYED).removeprefix("count|").split("|")[0]
+            if counted in BOX_SCORE or (noun is not None and lemma(noun) in BOX_SCORE):
                 if not owner:
                     continue  # whose points, in which game? nobody can compare them
                 if span := _SPAN.search(text):
