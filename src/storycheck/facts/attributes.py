@@ -37,14 +37,12 @@ def conditions(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None
         if person is None:
             continue
         words = {w.lower() for w in (m.group("a"), m.group("b")) if w} or {"critical"}
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="condition",
             key=f"condition|{person.lower()}",
             slot=f"condition of {person}",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             unit="+".join(sorted(words)),
             scope=scope,
         )
@@ -126,14 +124,13 @@ def colours(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None:
                 continue
             if after is not None and after.pos_ == "NOUN" and after.is_lower:
                 continue  # "a red Adidas hoodie": the brand is not the thing
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
+            "colour",
             kind="colour",
             key=f"colour|{thing.lower()}",
             slot=f"colour of the {thing if not thing.islower() else thing.lower()}",
-            value=m.group("colour"),
-            start=sentence.start + m.start("colour"),
-            end=sentence.start + m.end("colour"),
             unit=_COLOURS[m.group("colour")],
             scope=scope,
         )
@@ -154,14 +151,12 @@ def phones(sink: FactSink, sentence: Sentence) -> None:
         digits = re.sub(r"\D", "", m.group(0))
         if not 9 <= len(digits) <= 13 or _YEAR_LIKE.match(m.group(0)):
             continue
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="phone",
             key=f"phone|{digits[:PHONE_PREFIX]}",
             slot=f"telephone number ({m.group(0)[:8].strip()}…)",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             unit=digits,
             scope="main",
         )
@@ -190,6 +185,12 @@ _OPPONENT = re.compile(
     r"\b(?:over|against|to|beat|beating|defeated|defeating|edged|routed)\s+(?:the\s+)?"
     r"(?P<team>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,2})"
 )
+#: what a record, a range or a measure puts after "N-M" ("a 43-39 record", "10-15 people")
+_NOT_A_TALLY = re.compile(
+    r"\s*(?:record|mark|season|years?|people|men|women|percent|per\s?cent|"
+    r"feet|foot|inch|metres?|meters?|miles?|hours?|minutes?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
 #: words of a tally's own clause: the next clause belongs to another figure
 TALLY_REACH = 40
 
@@ -204,31 +205,22 @@ def tallies(sink: FactSink, sentence: Sentence, scope: str) -> None:
         a, b = int(m.group("a")), int(m.group("b"))
         after = text[m.end() : m.end() + TALLY_REACH]
         before = text[max(0, m.start() - TALLY_REACH) : m.start()]
-        if re.match(
-            r"\s*(?:record|mark|season|years?|people|men|women|percent|per\s?cent|"
-            r"feet|foot|inch|metres?|meters?|miles?|hours?|minutes?|days?|weeks?)\b",
-            after,
-            re.IGNORECASE,
-        ):
+        if _NOT_A_TALLY.match(after):
             continue
         near = before[-24:] + " " + after[:24]
         if _VOTE_WORDS.search(near):
             key, label = "tally|vote", "vote tally"
-        elif _GAME_WORDS.search(near) and (
-            team := _OPPONENT.search(before + text[m.start() : m.end()] + after)
-        ):
+        elif _GAME_WORDS.search(near) and (team := _OPPONENT.search(before + m.group(0) + after)):
             name = team.group("team")
             key, label = f"tally|game|{name.lower()}", f"score against {name}"
         else:
             continue
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="tally",
             key=key,
             slot=label,
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             unit=f"{max(a, b)}-{min(a, b)}",
             scope=scope,
         )

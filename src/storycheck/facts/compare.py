@@ -568,17 +568,16 @@ def build_table(
     different verbs share a row.
     """
     facts = list(facts)
+    texts = {a.id: a for a in articles}
     if similarity is not None:
-        texts = {a.id: a for a in articles}
         facts = merge_contexts(merge_events(facts, texts, similarity), texts, similarity)
     else:
         facts = [f for f in facts if not f.key.startswith(UNKEYED)]
-    facts = _alternatives(_nested(facts, articles), {a.id: a for a in articles})
+    facts = _alternatives(_nested(facts, articles), texts)
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.scope != "forecast":
             by_key[(fact.key, fact.scope)].append(fact)
-    texts = {a.id: a for a in articles}
     rows: list[FactRow] = []
     findings: list[Finding] = []
     for (key, scope), group in by_key.items():

@@ -110,6 +110,19 @@ class FactSink:
                 best = (start, name)
         return best[1] if best else None
 
+    def add_match(
+        self, sentence: Sentence, match: re.Match[str], group: int | str = 0, **fields: Any
+    ) -> None:
+        """A fact read by a pattern off the sentence's text: its span is the match's (or
+        its ``group``'s), and so is its value unless ``value`` is given."""
+        fields.setdefault("value", match.group(group))
+        self.add(
+            sentence,
+            start=sentence.start + match.start(group),
+            end=sentence.start + match.end(group),
+            **fields,
+        )
+
     def add(self, sentence: Sentence, **fields: Any) -> None:
         self.facts.append(
             Fact(
@@ -395,8 +408,7 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
         if player is not None:
             # "Thomas rushed for 269 yards", "Ivory's 716 yards": each player's own
             key, label = f"{key.lstrip(UNKEYED)}|{player.lower()}", f"{label} ({player})"
-            if span := _SPAN.search(text):
-                key += f"|in {span.group('n').lower()} {span.group('unit').lower()}"
+            key += _span_of(text)
         taken.append(m.span())
         sink.add(
             sentence,
@@ -511,8 +523,7 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
             if counted in BOX_SCORE or (noun is not None and lemma(noun) in BOX_SCORE):
                 if not owner:
                     continue  # whose points, in which game? nobody can compare them
-                if span := _SPAN.search(text):
-                    key = f"{key}|in {span.group('n').lower()} {span.group('unit').lower()}"
+                key += _span_of(text)
             if owner and key not in TOLLS:
                 # "Thomas rushed for 269 yards", "Ivory's 716 yards": one slot per person
                 key, label = f"{key}|{owner.lower()}", f"{label} ({owner})"
@@ -601,6 +612,14 @@ _SPAN = re.compile(
     r"appearances|outings|seasons|minutes|innings|quarters)\b",
     re.IGNORECASE,
 )
+
+
+def _span_of(text: str) -> str:
+    """The key suffix of the span a box-score figure covers ("|in two games"), or ""."""
+    span = _SPAN.search(text)
+    return f"|in {span.group('n').lower()} {span.group('unit').lower()}" if span else ""
+
+
 #: a harm planned, tried or threatened, not done
 _INTENDED = re.compile(
     r"\b(?:conspir\w*|plot\w*|attempt\w*|threat\w*|plan\w*|tr(?:y|ied|ying)|sought|"
@@ -672,14 +691,12 @@ def _no_tolls(sink: FactSink, sentence: Sentence, scope: str) -> None:
     for m in _NO_TOLL.finditer(sentence.text):
         word = (m.group("noun") or m.group("verb")).lower()
         dead = word in ("deaths", "fatalities", "killed")
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="quantity",
             key="dead" if dead else "injured",
             slot="people killed" if dead else "people injured",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             number=0.0,
             scope=scope,
         )
@@ -692,14 +709,12 @@ def _multiples(sink: FactSink, sentence: Sentence, doc: Any, scope: str) -> None
         found = _repeated(tokens[0]) if len(tokens) == 1 else None
         if found is None:
             continue
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="quantity",
             key=found[0],
             slot=found[1],
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             number=2.0 if m.group(1).lower() == "twice" else 3.0,
             scope=_count_scope(sentence.text, scope),
         )
@@ -1098,14 +1113,12 @@ def _directions(sink: FactSink, sentence: Sentence, scope: str) -> None:
         place = m.group("place")
         if not place[:1].isupper():
             continue
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="place",
             key=f"direction|{place.lower()}",
             slot=f"direction from {place}",
-            value=m.group(0),
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             number=_bearing(m.group("dir")),
             scope=scope,
         )
@@ -1139,14 +1152,13 @@ def _blocks(sink: FactSink, sentence: Sentence, scope: str) -> None:
     for m in _BLOCK.finditer(sentence.text):
         words = m.group("street").lower().replace(".", "").split()
         street = " ".join([*words[:-1], _STREET_WORDS.get(words[-1], words[-1])])
-        sink.add(
+        sink.add_match(
             sentence,
+            m,
             kind="place",
             key=f"block|{street}",
             slot=f"block of {m.group('street')}",
             value=f"{m.group('num')} block",
-            start=sentence.start + m.start(),
-            end=sentence.start + m.end(),
             scope=scope,
         )
 

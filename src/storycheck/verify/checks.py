@@ -570,8 +570,8 @@ def voice_conflicts(
     …" in another.
 
     Each report must name exactly one person speaking for that body and credit at least
-    one statement to them, and neither report may name the other's person at all (then
-    the body spoke through both, and the reports just quote different parts).
+    one statement to them, and neither report may name the other's person in any of its
+    claims (then the body spoke through both, and the reports just quote different parts).
     """
     spoke: dict[tuple[str, str], str] = {}  # (article, person) → first claim id
     for claim in claims:
