@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storycheck.brief.writer import balance_quotes, compress, dangling, well_formed
+from storycheck.brief.writer import (
+    _article_order,
+    _Candidate,
+    balance_quotes,
+    compress,
+    dangling,
+    well_formed,
+)
 from storycheck.verify.support import content_words, coverage
 
 
@@ -70,3 +77,21 @@ def test_dangling_spots_sentences_that_point_back() -> None:
     assert not dangling("Thereafter the talks resumed.")
     assert not dangling("Heavy rain closed the road.")
     assert not dangling("The envoys met Putin on Tuesday.")
+
+
+def test_lines_of_one_article_read_in_its_order() -> None:
+    def line(text: str, origin: tuple[str, int] | None) -> _Candidate:
+        return _Candidate([], (), text, 0.0, None, False, origin=origin)
+
+    lines = [
+        line("Both were charged with fraud.", ("a", 1)),
+        line("Crews from three towns helped.", ("b", 0)),
+        line("Two men were arrested on Tuesday.", ("a", 0)),
+        line("A corroborated line.", None),
+    ]
+    assert [c.text for c in _article_order(lines)] == [
+        "Two men were arrested on Tuesday.",
+        "Crews from three towns helped.",
+        "Both were charged with fraud.",
+        "A corroborated line.",
+    ]

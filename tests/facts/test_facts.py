@@ -819,3 +819,32 @@ def test_yards_are_a_players_and_a_play_s_length_is_not_a_slot() -> None:
     assert {(a, k) for a, k, _ in facts if "distance" in k} == {
         ("c", "distance|rush|quint|in two games")
     }
+
+
+def test_forecasts_of_a_figure_are_not_the_figure() -> None:
+    _rows, findings = table(
+        "Employers added 943,000 jobs in July. Economists surveyed by a news agency had been "
+        "looking for 845,000 new jobs.",
+        "Employers added 943,000 jobs in July. Analysts surveyed by a data firm were expecting "
+        "870,000 jobs gained.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+
+
+def test_a_figure_rounded_to_its_scale_agrees_with_the_exact_one() -> None:
+    _rows, findings = table(
+        "The council passed a $2.37 billion budget on Tuesday.",
+        "The council on Tuesday approved a $2.4 billion budget.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    _rows, findings = table(
+        "The council passed a $2.4 billion budget on Tuesday.",
+        "The council on Tuesday approved a $2.5 billion budget.",
+    )
+    assert side_values(findings, "number") == {"$2.4 billion", "$2.5 billion"}
+
+
+def test_a_date_written_with_a_slash_is_not_a_count() -> None:
+    values = {v for _, k, v in _keys("Investigators linked two 9/11 hijackers to the cell.")}
+    assert "two" in values
+    assert not values & {"9", "11"}

@@ -131,3 +131,25 @@ def test_options_threshold_controls_granularity(embedder) -> None:  # type: igno
     loose.add(feats)
     loose.finish()
     assert len(strict.stories()) > len(loose.stories())
+
+
+def test_a_story_is_not_named_by_an_opinion_piece_nor_a_section_label() -> None:
+    import numpy as np
+
+    from storycheck.stories.cluster import headline_label, story_title
+    from storycheck.stories.features import ArticleFeatures
+
+    def feat(title: str, vector: list[float]) -> ArticleFeatures:
+        return ArticleFeatures(title, title, np.asarray(vector, dtype=np.float32), {})
+
+    views = [
+        feat("OPINION: The ferry strike shames the port", [0.8, 0.6]),  # the most central
+        feat("Ferry crews strike over pay", [1.0, 0.0]),
+        feat("Port closes as ferry crews walk out", [0.0, 1.0]),
+    ]
+    assert story_title(views) == "Ferry crews strike over pay"
+    labelled = [feat("Exclusive: Ferry crews strike over pay", [1.0, 0.0])]
+    assert story_title(labelled) == "Ferry crews strike over pay"
+    assert headline_label("WATCH LIVE - Mayor speaks") == ("watch live", "Mayor speaks")
+    assert headline_label("Opinion: Why it matters")[0] == "opinion"
+    assert headline_label("Trump: I will not resign") == ("", "Trump: I will not resign")

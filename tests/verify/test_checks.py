@@ -83,6 +83,12 @@ def always(score: float):  # type: ignore[no-untyped-def]
         # a former post at a named firm is another job, not the current one
         ("chief executive", "former Lenovo Group executive", False),
         ("former Harbour Bank chief executive", "Harbour Bank chief executive", True),
+        # a nominee is a candidate; wealth is a description, not a post
+        ("Democratic nominee", "Democratic presidential candidate", False),
+        ("Ohio billionaire", "Former Ohio Governor", False),
+        # a personal lawyer is someone's lawyer: "former" is about the client, not the trade
+        ("attorney", "former personal lawyer", False),
+        ("attorney", "former attorney", True),
     ],
 )
 def test_roles_conflict(a: str, b: str, conflict: bool) -> None:
@@ -334,3 +340,48 @@ def test_running_for_another_office_is_not_out_of_office(running: str, disputed:
     entities = [e for a, d in zip(articles, docs, strict=True) for e in extract_entities(d, a.id)]
     found = timeframe_conflicts(articles, entities, People(entities))
     assert bool([c for c in found if "Okafor" in c.subject]) is disputed
+
+
+def _timeframe(*texts: str) -> list[Conflict]:
+    from storycheck.claims.entities import extract_entities
+    from storycheck.models import get_parser
+    from tests.facts.test_facts import article
+
+    articles = [article(chr(ord("a") + n), t) for n, t in enumerate(texts)]
+    docs = get_parser().parse([a.text for a in articles])
+    entities = [e for a, d in zip(articles, docs, strict=True) for e in extract_entities(d, a.id)]
+    return timeframe_conflicts(articles, entities, People(entities))
+
+
+@pytest.mark.parametrize(
+    ("first", "other", "disputed"),
+    [
+        # a campaign recalled in a sentence that calls her the president
+        ("President", "A judge blocked President Okafor's tariff order, citing her remarks on "
+         "the campaign trail and her campaign's ads.", False),
+        ("President", "Okafor is back on the campaign trail this week, touring Ohio.", True),
+        # an administration named as a past period, and as the present one
+        ("Former President", "The inspector will review leak inquiries begun during the "
+         "Okafor administration.", False),
+        ("Former President", "The Okafor administration defended the rule on Tuesday.", True),
+    ],
+)  # fmt: skip
+def test_a_campaign_or_administration_of_the_past_is_no_time_frame(
+    first: str, other: str, disputed: bool
+) -> None:
+    found = _timeframe(f"{first} Sarah Okafor spoke in Ohio on Monday.", other)
+    assert bool([c for c in found if "Okafor" in c.subject]) is disputed
+
+
+def test_the_title_a_person_held_in_a_past_period_is_not_their_title_now() -> None:
+    from storycheck.claims.entities import extract_entities
+    from storycheck.models import get_parser
+
+    text = (
+        "The rules were adopted in 2011 during President Okafor's first term. "
+        "Governor Lina Marsh signed the bill."
+    )
+    (doc,) = get_parser().parse([text])
+    roles = {e.name: e.roles for e in extract_entities(doc, "a")}
+    assert not roles.get("Okafor")
+    assert roles["Lina Marsh"] == ("Governor",)

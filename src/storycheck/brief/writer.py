@@ -463,6 +463,7 @@ class BriefWriter:
                 what += self._lead_fill(check, index, what, n_what - 1, own)
         if not what and self.options.fill_lead:
             what = self._fallback(check, index)
+        what = _article_order(what)
         facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
@@ -1045,6 +1046,26 @@ def _story_order(cands: Sequence[_Candidate]) -> list[_Candidate]:
     for n, cand in zip(slots, dated, strict=True):
         ordered[n] = cand
     return ordered
+
+
+def _article_order(cands: Sequence[_Candidate]) -> list[_Candidate]:
+    """Lines worded from one article read in that article's order.
+
+    The places the lines of an article hold keep their turn in the section, and the
+    lines are dealt into them by sentence index: a lead taken from an article's second
+    sentence is not followed by the first sentence it continues from ("… were charged
+    with …", then "Two men were arrested …").
+    """
+    out = list(cands)
+    slots: dict[str, list[int]] = defaultdict(list)
+    for n, cand in enumerate(out):
+        if cand.origin is not None:
+            slots[cand.origin[0]].append(n)
+    for places in slots.values():
+        lines = sorted((out[n] for n in places), key=lambda c: c.origin[1] if c.origin else 0)
+        for n, cand in zip(places, lines, strict=True):
+            out[n] = cand
+    return out
 
 
 def _one_per_date(cands: Sequence[_Candidate]) -> list[_Candidate]:

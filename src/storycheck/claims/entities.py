@@ -246,6 +246,27 @@ def _name_spans(doc: Any) -> list[_Span]:
     return sorted(spans, key=lambda sp: sp.start)
 
 
+_PERIOD_OPENS = re.compile(
+    r"\b(?:during|throughout|under|in|since|before|after|from)\s+(?:the\s+)?"
+    r"(?:[\w.-]+\s+){1,3}$",
+    re.IGNORECASE,
+)
+_PERIOD_OF = re.compile(
+    r"^[’']s?\s+(?:first\s+|second\s+|last\s+|final\s+)?"
+    r"(?:term|tenure|presidency|administration|era|years|time in office|reign|watch)\b",
+    re.IGNORECASE,
+)
+
+
+def _of_a_past_period(text: str, start: int, end: int) -> bool:
+    """Is the name at ``text[start:end]`` the owner of a period the sentence places
+    something in ("during President Obama's term", "under Mayor Lee's administration")?
+    The title before it is the one held then, which says nothing about now."""
+    return bool(_PERIOD_OF.match(text[end : end + 30])) and bool(
+        _PERIOD_OPENS.search(text[max(0, start - 40) : start])
+    )
+
+
 def extract_entities(doc: Any, article_id: str) -> list[Entity]:
     """The article's named entities with the roles it gives them (one Entity per name)."""
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -260,6 +281,8 @@ def extract_entities(doc: Any, article_id: str) -> list[Entity]:
             continue
         adjacent, plural = _adjacent_role(doc, ent.start)
         title = _title_before(doc, ent.start, ent.end)
+        if (title or adjacent) and _of_a_past_period(doc.text, ent.start_char, ent.end_char):
+            title = adjacent = None  # "during President Obama's term": his title then
         found = [
             *filter(None, [title or adjacent]),
             *_appositive_roles(doc, ent.start, ent.end),

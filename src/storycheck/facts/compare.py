@@ -106,7 +106,25 @@ def interval(fact: Fact) -> tuple[float, float]:
         return x - NEAR * abs(x), x - tiny
     if q == "just_over":
         return x + tiny, x + NEAR * abs(x)
-    return x - slack, x + slack
+    rounded = _rounding(fact)
+    return x - max(slack, rounded), x + max(slack, rounded)
+
+
+_SCALED = re.compile(r"(\d+)\.(\d+)\s*(?:million|billion|trillion|bn|tn)\b", re.IGNORECASE)
+
+
+def _rounding(fact: Fact) -> float:
+    """How far a figure written with a scale word may have been rounded: "$1.4 trillion"
+    stands for 1.35–1.45 trillion, so "$1.37 trillion" agrees with it (just under half a
+    unit of the last digit written, so 1.4 and 1.5 still differ)."""
+    m = _SCALED.search(fact.value)
+    if m is None or fact.number is None:
+        return 0.0
+    written = float(f"{m.group(1)}.{m.group(2)}")
+    if written == 0:
+        return 0.0
+    scale = abs(fact.number) / written
+    return 0.49 * 10.0 ** -len(m.group(2)) * scale
 
 
 def _window(qualifier: str | None, t: float) -> tuple[float, float]:

@@ -200,7 +200,12 @@ _HABITUAL = re.compile(
 )
 #: an event still to come, without a modal verb
 _EXPECTED = re.compile(
-    r"\b(?:is|are|was|were) (?:expected|scheduled|due|set|slated|planning|poised) to\b",
+    r"\b(?:is|are|was|were) (?:expected|scheduled|due|set|slated|planning|poised) to\b"
+    # what forecasters looked for: "analysts … were expecting 870,000 jobs", "economists
+    # surveyed by Dow Jones had been looking for 845,000"
+    r"|\b(?:were|was|had been|are|is) (?:expecting|forecasting|predicting|projecting|"
+    r"looking for)\b|\b(?:economists|analysts|forecasters|estimates?|consensus|polls?)\b"
+    r"[^.;]{0,60}\b(?:expected|forecast|predicted|projected|anticipated)\b",
     re.IGNORECASE,
 )
 #: a time stamp of the page, not of the event: "Updated: November 11, 2011 20:09 IST",
@@ -438,7 +443,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
         if _KIN_OF.search(before):
             continue  # "a mother of 12"
         tokens = span_tokens(doc, base + q.start, base + q.end)
-        if not tokens or _not_a_count(q.text, tokens, q.kind, text[max(0, q.start - 2) : q.start]):
+        around = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 2]
+        if not tokens or _not_a_count(q.text, tokens, q.kind, *around):
             continue
         near = text[max(0, q.start - 25) : q.end + 25]
         own_scope = scope
@@ -735,15 +741,19 @@ _MONTHS = frozenset(
 )
 
 
-def _not_a_count(text: str, tokens: list[Any], kind: str, before: str = "") -> bool:
+def _not_a_count(
+    text: str, tokens: list[Any], kind: str, before: str = "", after: str = ""
+) -> bool:
     """Dates, clock times, codes and long digit runs (ids, phone numbers) are not counts;
-    ``before`` is the two characters of the sentence in front of the figure."""
+    ``before`` and ``after`` are the two characters of the sentence around the figure."""
     if re.search(r"\d{7,}", text.replace(",", "")) and "," not in text:
         return True
     if _identifier(tokens):
         return True  # "version 7", "Internet Explorer 8", "AK - 47", "Week 11"
     if kind in ("cardinal",) and any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
         return True
+    if re.fullmatch(r"\d/", before) or re.match(r"/\d", after):
+        return True  # "9/11 hijackers", "24/7": a name or a rate, not a count
     first = tokens[0]
     if (len(before) == 2 and before[1] in "-/" and before[0].isalpha()) or (
         first.idx > 0

@@ -40,6 +40,25 @@ from storycheck.stories.features import NAME_MARK, ArticleFeatures
 from storycheck.stories.state import ArticleRecord, SavedState, StateDelta, StoryRecord
 
 FloatArray = npt.NDArray[np.float32]
+# a section label in front of a headline: "OPINION: …", "Exclusive: …", "WATCH LIVE – …"
+_LABEL = re.compile(
+    r"^\s*(?P<label>opinion|analysis|commentary|editorial|column|op-ed|perspective|"
+    r"exclusive|breaking(?: news)?|watch(?: live)?|live(?: updates)?|video|update[d]?|"
+    r"just in|developing)\s*[:|–—-]\s+(?=\S)",
+    re.IGNORECASE,
+)
+_VIEWS = {"opinion", "analysis", "commentary", "editorial", "column", "op-ed", "perspective"}
+
+
+def headline_label(title: str) -> tuple[str, str]:
+    """``(label, headline)``: a section label a headline opens with ("OPINION", "Exclusive",
+    lower-cased; "" when none) and the headline without it."""
+    m = _LABEL.match(title)
+    if not m:
+        return "", title.strip()
+    return m.group("label").lower(), title[m.end() :].strip()
+
+
 _YEAR = re.compile(re.escape(NAME_MARK) + r"(?:19[5-9]\d|20[0-4]\d)")
 
 
@@ -624,12 +643,20 @@ def nearest_to(vectors: FloatArray, direction: npt.NDArray[np.floating[Any]]) ->
 
 
 def story_title(features: Sequence[ArticleFeatures]) -> str:
-    """The headline a story of these articles gets: the member's nearest the centroid."""
+    """The headline a story of these articles gets: the member's nearest the centroid.
+
+    A piece its headline labels as a view ("OPINION:", "Analysis:") names the story only
+    when no report does, and a section label ("Exclusive:", "WATCH:") is left out.
+    """
     titled = [f for f in features if f.title] or list(features)
     if not titled:
         return ""
     vectors = np.stack([f.vector for f in titled]).astype(np.float32)
-    return titled[nearest_to(vectors, vectors.sum(axis=0))].title
+    centroid = vectors.sum(axis=0)
+    reports = [n for n, f in enumerate(titled) if headline_label(f.title)[0] not in _VIEWS]
+    pool = reports or list(range(len(titled)))
+    best = pool[nearest_to(vectors[pool], centroid)]
+    return headline_label(titled[best].title)[1]
 
 
 def group_features(

@@ -110,6 +110,7 @@ ROLE_SYNONYMS = {
     "counsel": "attorney",
     "qb": "quarterback",
     "interim": "acting",
+    "nominee": "candidate",
     "boss": "chief",
     "rep": "representative",
     "sen": "senator",
@@ -206,7 +207,8 @@ _TITLE_FAMILY = {
 #: descriptions rather than posts: a director can also be an expert
 _DESCRIPTIVE = frozenset(
     "expert analyst specialist scientist researcher member critic observer veteran "
-    "spokesman spokeswoman spokesperson official source".split()
+    "spokesman spokeswoman spokesperson official source billionaire millionaire businessman "
+    "businesswoman tycoon mogul philanthropist investor entrepreneur activist".split()
 )
 _TOP_POST = frozenset({"chief", "head", "leader", "boss", "director"})
 _GENERIC = frozenset({"chief", "senior", "head", "of", "the", "top", "at", "for"})
@@ -234,6 +236,8 @@ def roles_conflict(a: Role, b: Role) -> bool:
         past, now = (a, b) if a.former else (b, a)
         if past.orgs and not past.orgs & now.orgs:
             return False  # "former Lenovo executive" and "chief executive": another firm
+        if ("personal" in a.words) != ("personal" in b.words):
+            return False  # "former personal lawyer" (to someone) and "attorney" (a trade)
     if a.head == b.head:
         return a.former != b.former or a.rank != b.rank
     ta, tb = exclusive_title(a), exclusive_title(b)
@@ -308,7 +312,9 @@ OFFICE_HEADS = frozenset(
 )
 _CAMPAIGN = re.compile(
     r"\b(if (re-?)?elected|(his|her|their) (re-?election )?campaign|campaign (promise|pledge|"
-    r"trail|narrative)|mayoral candidate|presidential candidate|candidate for|"
+    r"narrative)|(is|are|was|were|be|been|back) on the campaign trail|(hit|hits|hitting|took|"
+    r"take|takes|taking) (to )?the campaign trail|mayoral candidate|presidential candidate|"
+    r"candidate for|"
     r"(is|was) (campaigning|running) (to|for)|presidency again|(potential |possible )?return "
     r"(of [\w. ]+ )?to the White House|given the presidency|if (he|she) (wins|is elected))\b",
     re.IGNORECASE,
@@ -332,6 +338,17 @@ _TENURE_PAST = re.compile(
     r"last-minute|last minute|midnight (rule|regulation|action)s?|legacy|at the time|"
     r"what was then|then-(president|governor|mayor|prime minister)|previous|prior)\b",
     re.IGNORECASE,
+)
+#: an administration named as a period of the past: "during the Trump administration",
+#: "investigations initiated under the Trump administration"
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:during|throughout|since|after|before|\w+ed under)\s+(?:the\s+)?$", re.IGNORECASE
+)
+#: a title that gives its person the office now ("President Trump", "Gov. Newsom"): a
+#: campaign the same sentence mentions is one recalled
+_IN_OFFICE_TITLE = (
+    r"(?<!former )(?<!Former )(?<!ex-)(?:President|Governor|Gov|Mayor|Prime Minister|Senator|"
+    r"Sen|Chancellor|Premier)"
 )
 #: a person said to have left office
 _LEFT_OFFICE = re.compile(r"\b(left|leaving) (the )?(office|white house)\b", re.IGNORECASE)
@@ -406,6 +423,12 @@ def timeframe_conflicts(
                     continue
                 note(name, entity.article_id, "in office" if in_office else "out", role_text)
     surnames = {name.split()[-1]: name for name in people.persons()}
+    titled = {
+        name: re.compile(
+            rf"\b(?:{_IN_OFFICE_TITLE})\.?\s+(?:[A-Z][\w.-]*\s+){{0,2}}{re.escape(surname)}\b"
+        )
+        for surname, name in surnames.items()
+    }
     administrations = {
         name: re.compile(
             rf"\b{re.escape(surname)}(’s|'s)? (administration|government|cabinet|presidency)\b"
@@ -420,7 +443,8 @@ def timeframe_conflicts(
         for sentence in article.sentences:
             if _TENURE_PAST.search(sentence.text) is None:
                 for name, pattern in administrations.items():
-                    if admin := pattern.search(sentence.text):
+                    admin = pattern.search(sentence.text)
+                    if admin and not _PERIOD_BEFORE.search(sentence.text[: admin.start()]):
                         admins.setdefault(name, admin.group(0))
             left = _LEFT_OFFICE.search(sentence.text)
             if left:  # "before Bush left office"
@@ -431,6 +455,8 @@ def timeframe_conflicts(
             if not match or _PAST_CAMPAIGN.search(sentence.text):
                 continue  # "during his campaign", "in 2008 he pledged": looking back
             person = _nearest_person(sentence.text, match.start(), surnames)
+            if person and titled[person].search(sentence.text):
+                continue  # "President Trump's travel ban … his comments on the campaign trail"
             if person and not running_elsewhere(person, sentence.text):
                 note(person, article.id, "out", sentence.text)
         if len(admins) == 1:
