@@ -256,3 +256,26 @@ def test_a_story_whose_every_lead_is_disputed_still_gets_a_marked_lead(
         embedder=writer.embedder, nli=writer.nli, options=BriefOptions(fill_lead=False)
     )
     assert not strict.write(check).sections["what_happened"]
+
+
+def test_a_line_an_earlier_one_says_is_left_out() -> None:
+    """A line the one before it entails, naming nothing new, is a repeat; one that adds a
+    figure stays."""
+    from storycheck.brief.writer import _Candidate
+
+    try:
+        writer = BriefWriter(embedder=get_embedder(), nli=get_nli())
+    except ModelUnavailableError as exc:
+        pytest.skip(str(exc))
+
+    def line(text: str) -> _Candidate:
+        return _Candidate([], (), text, 0.0, None, False)
+
+    lead = line(
+        "Governor Ana Ruiz on Wednesday again threatened to cut off state funds for "
+        "fighting wildfires in Marlow County, saying the money is being wasted."
+    )
+    repeat = line("Governor Ruiz threatened to cut off state funds for Marlow County wildfires.")
+    more = line("Marlow County received $40 million in state wildfire funds last year.")
+    kept = writer._not_restating([lead, repeat, more])
+    assert [c.text for c in kept] == [lead.text, more.text]

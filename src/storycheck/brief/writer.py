@@ -78,7 +78,8 @@ class BriefOptions:
     article the news lead is looked for, ``lead_checked`` how many lead candidates (the
     most central) are checked against the other articles; ``lead`` opens What happened with
     the news lead, ``lead_follow`` sentences of its article at most following it (see
-    :meth:`BriefWriter.lead`).
+    :meth:`BriefWriter.lead`). A What happened line that an earlier line entails with
+    P ≥ ``restated`` and that names nothing new is a repeat and is left out (1.0: never).
     """
 
     length: Length = "standard"
@@ -96,6 +97,7 @@ class BriefOptions:
     lead_sentences: int = 3
     lead_follow: int = 1
     lead_checked: int = 8
+    restated: float = 0.7
 
 
 _FILLER = re.compile(
@@ -464,6 +466,7 @@ class BriefWriter:
         if not what and self.options.fill_lead:
             what = self._fallback(check, index)
         what = _article_order(what)
+        what = self._not_restating(what)
         facts = sorted(rest, key=lambda c: (not c.has_detail, -c.score))[:n_facts]
         what, facts = self._fit_words(what, facts)
         # the timeline words each dated group by a member that carries the date
@@ -848,6 +851,31 @@ class BriefWriter:
             for c, row in zip(left, sims, strict=True)
             if float(row.max()) < self.options.redundancy
         ]
+
+    def _not_restating(self, lines: Sequence[_Candidate]) -> list[_Candidate]:
+        """The lines without those an earlier line already says.
+
+        A line that an earlier one entails (P ≥ ``restated``) and that names no name or
+        figure they do not adds nothing: "… again threatened to cut off federal funds to
+        fight California wildfires", then "… has threatened to cut off federal emergency
+        aid to California for forest fires".
+        """
+        if len(lines) < 2 or self.options.restated >= 1.0:
+            return list(lines)
+        pairs = [(lines[j].text, lines[i].text) for i in range(1, len(lines)) for j in range(i)]
+        entail = self.nli.relations(pairs)[:, 0]
+        said: dict[int, float] = {}
+        k = 0
+        for i in range(1, len(lines)):
+            for _j in range(i):
+                said[i] = max(said.get(i, 0.0), float(entail[k]))
+                k += 1
+        out = [lines[0]]
+        for i in range(1, len(lines)):
+            before = " ".join(c.text for c in lines[:i])
+            if said[i] < self.options.restated or not specifics_found(lines[i].text, before):
+                out.append(lines[i])  # new, or the same event with a name or figure more
+        return out
 
     def _fit_words(
         self, what: list[_Candidate], facts: list[_Candidate]
