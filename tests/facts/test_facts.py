@@ -848,3 +848,37 @@ def test_a_date_written_with_a_slash_is_not_a_count() -> None:
     values = {v for _, k, v in _keys("Investigators linked two 9/11 hijackers to the cell.")}
     assert "two" in values
     assert not values & {"9", "11"}
+
+
+def test_a_nickname_is_the_same_first_name_and_a_misspelling_is_not() -> None:
+    _rows, findings = table(
+        "District attorney David Corlett said the case would go to a grand jury.",
+        "District attorney Dave Corlett said the case would go to a grand jury.",
+    )
+    assert not [f for f in findings if f.kind == "name"]
+    _rows, findings = table(
+        "District attorney Malcolm Corlett said the case would go to a grand jury.",
+        "District attorney Malcom Corlett said the case would go to a grand jury.",
+    )
+    assert side_values(findings, "name") == {"Malcolm Corlett", "Malcom Corlett"}
+
+
+def test_a_decade_or_an_age_at_death_is_not_a_count() -> None:
+    values = _keys(
+        "Hollywood's mermaid Esther Ruiz dies Champion swimmer turned top box-office draw in "
+        "40s and 50s Esther Ruiz, the swimming champion turned actress, has died at 91.",
+        "Esther Ruiz died at the age of 91 on Thursday.",
+    )
+    assert not {v for _, _, v in values} & {"40", "50", "91"}
+
+
+def test_an_age_after_a_possessive_is_someone_else_s() -> None:
+    facts = facts_of(
+        [
+            article(
+                "a",
+                "Police found Ana Brell, 48, at the flat. Ms. Brell's 12-year-old son was safe.",
+            )
+        ]
+    )
+    assert {f.value for f in facts if f.kind == "age"} == {"48"}

@@ -385,3 +385,16 @@ def test_the_title_a_person_held_in_a_past_period_is_not_their_title_now() -> No
     roles = {e.name: e.roles for e in extract_entities(doc, "a")}
     assert not roles.get("Okafor")
     assert roles["Lina Marsh"] == ("Governor",)
+
+
+def test_leaving_office_years_ago_or_an_old_campaign_is_no_time_frame() -> None:
+    """A person who left office in an earlier year is titled by history; a campaign told
+    with an earlier year, or an office-holder's "her campaign", is no framing either."""
+    base = "President Paul Weller met the press in Ohio on June 3, 2004."
+    left = "When Weller left office on Aug. 9, 1974, the papers were sealed."
+    found = _timeframe(base, left, "In 2004 former president Paul Weller was buried in Ohio.")
+    assert not [c for c in found if "Weller" in c.subject]
+    old = "Weller backed the defeated presidential candidate in 1964."
+    assert not [c for c in _timeframe(base, old) if "Weller" in c.subject]
+    own = "Weller apologised in June 2004 if the costs were linked to his campaign."
+    assert not [c for c in _timeframe(base, own) if "Weller" in c.subject]

@@ -157,6 +157,50 @@ def _times_agree(a: Fact, x: float, b: Fact, y: float) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+#: the usual short forms of English given names ("Dave Rossi" is David Rossi)
+NICKNAMES = {
+    **dict.fromkeys(("dave", "davey"), "david"),
+    **dict.fromkeys(("mike", "mikey", "mick"), "michael"),
+    **dict.fromkeys(("bob", "bobby", "rob", "robbie", "bert"), "robert"),
+    **dict.fromkeys(("bill", "billy", "will", "willie", "liam"), "william"),
+    **dict.fromkeys(("jim", "jimmy", "jamie"), "james"),
+    **dict.fromkeys(("tom", "tommy"), "thomas"),
+    **dict.fromkeys(("joe", "joey"), "joseph"),
+    **dict.fromkeys(("dick", "rick", "ricky", "rich", "richie"), "richard"),
+    **dict.fromkeys(("chuck", "charlie", "chas"), "charles"),
+    **dict.fromkeys(("ted", "ed", "eddie", "ned"), "edward"),
+    **dict.fromkeys(("tony",), "anthony"),
+    **dict.fromkeys(("andy", "drew"), "andrew"),
+    **dict.fromkeys(("ben", "benny"), "benjamin"),
+    **dict.fromkeys(("dan", "danny"), "daniel"),
+    **dict.fromkeys(("sam", "sammy"), "samuel"),
+    **dict.fromkeys(("steve", "stevie"), "steven"),
+    "stephen": "steven",
+    **dict.fromkeys(("chris",), "christopher"),
+    **dict.fromkeys(("matt",), "matthew"),
+    **dict.fromkeys(("nick", "nicky"), "nicholas"),
+    **dict.fromkeys(("pat", "paddy"), "patrick"),
+    **dict.fromkeys(("pete",), "peter"),
+    **dict.fromkeys(("greg",), "gregory"),
+    **dict.fromkeys(("jeff",), "jeffrey"),
+    **dict.fromkeys(("larry",), "lawrence"),
+    **dict.fromkeys(("ron", "ronnie"), "ronald"),
+    **dict.fromkeys(("don", "donnie"), "donald"),
+    **dict.fromkeys(("ken", "kenny"), "kenneth"),
+    **dict.fromkeys(("tim", "timmy"), "timothy"),
+    **dict.fromkeys(("alex", "sasha"), "alexander"),
+    **dict.fromkeys(("kate", "katie", "kathy", "cathy", "kat"), "katherine"),
+    "catherine": "katherine",
+    **dict.fromkeys(("liz", "lizzie", "beth", "betsy", "betty"), "elizabeth"),
+    **dict.fromkeys(("sue", "susie"), "susan"),
+    **dict.fromkeys(("jen", "jenny"), "jennifer"),
+    **dict.fromkeys(("meg", "maggie", "peggy"), "margaret"),
+    **dict.fromkeys(("becky",), "rebecca"),
+    **dict.fromkeys(("abby",), "abigail"),
+    **dict.fromkeys(("vicky",), "victoria"),
+}
+
+
 def _same_first_name(a: str, b: str) -> bool:
     """ "Jim" and "Jimmy", "Cheryl" and "Cheryl Boone" are one name; "Bryant" and "Brian",
     "Latonya" and "Latoya" are not. Names that do not look alike (two different people of
@@ -164,6 +208,8 @@ def _same_first_name(a: str, b: str) -> bool:
     fa, fb = a.split()[0].lower(), b.split()[0].lower()
     if fa.startswith(fb) or fb.startswith(fa) or not _look_alike(fa, fb):
         return True
+    if NICKNAMES.get(fa, fa) == NICKNAMES.get(fb, fb):
+        return True  # "Dave" and "David"
     return soundex(fa) == soundex(fb)  # "Heidar"/"Heydar", "Betty"/"Bettie": one name
 
 

@@ -754,7 +754,14 @@ def _not_a_count(
         return True
     if re.fullmatch(r"\d/", before) or re.match(r"/\d", after):
         return True  # "9/11 hijackers", "24/7": a name or a rate, not a count
+    if re.match(r"[’']?s(?:\W|$)", after) and text.isdigit() and len(text) in (2, 4):
+        return True  # a decade: "musicals of the 40s and 50s", "the 1950s"
     first = tokens[0]
+    at = _top(tokens).head
+    if (at.lower_ in ("at", "aged") and lemma(at.head) in ("die", "pass", "dead")) or (
+        at.lower_ == "age" or (at.lower_ == "of" and at.head.lower_ == "age")
+    ):
+        return True  # "dies at 91", "at the age of 88", "age 88": an age, not a toll
     if (len(before) == 2 and before[1] in "-/" and before[0].isalpha()) or (
         first.idx > 0
         and first.doc.text[first.idx - 1] in "-/"
@@ -1075,8 +1082,13 @@ def _ages(sink: FactSink, sentence: Sentence, entities: Sequence[Entity], people
         elif m.group("a"):
             owner = [p for p in persons if 0 <= m.start() - p[1] <= 3]
         else:  # "32-year-old Name" or "Name, a 32-year-old"
+            # (after the name only in apposition: "Ms. Mendes' 12-year-old daughter" is
+            # the daughter's age)
             owner = [p for p in persons if 0 <= p[0] - m.end() <= 30] or [
-                p for p in persons if 0 <= m.start() - p[1] <= 6
+                p
+                for p in persons
+                if 0 <= m.start() - p[1] <= 6
+                and re.fullmatch(r",\s*(?:an?\s+)?", text[p[1] : m.start()])
             ]
         if not owner:
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from storycheck.claims.entities import ROLE_NOUNS
+from storycheck.facts.extract import story_year
 from storycheck.model import (
     Article,
     Claim,
@@ -435,6 +436,14 @@ def timeframe_conflicts(
         )
         for surname, name in surnames.items()
     }
+    year = story_year(articles)
+
+    def recalled(text: str) -> bool:
+        """Does the sentence tell of an earlier year ("left office on Aug. 9, 1974")?"""
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
+        return year is not None and bool(years) and max(years) < year
+
+    long_gone: set[str] = set()  # out of office years before the story: titles are history
     for article in articles:
         # "the X administration" frames X as serving, unless the sentence puts it in the
         # past or the article names another person's administration too (two cannot
@@ -449,12 +458,21 @@ def timeframe_conflicts(
             left = _LEFT_OFFICE.search(sentence.text)
             if left:  # "before Bush left office"
                 person = _closest_person(sentence.text, left.span(), surnames)
-                if person:
+                if person and recalled(sentence.text):
+                    long_gone.add(person)  # "When Nixon left office on Aug. 9, 1974"
+                elif person:
                     note(person, article.id, "out", sentence.text)
             match = _CAMPAIGN.search(sentence.text)
-            if not match or _PAST_CAMPAIGN.search(sentence.text):
-                continue  # "during his campaign", "in 2008 he pledged": looking back
+            if not match or _PAST_CAMPAIGN.search(sentence.text) or recalled(sentence.text):
+                continue  # "during his campaign", "in 1964 he backed …": looking back
             person = _nearest_person(sentence.text, match.start(), surnames)
+            if (
+                person
+                and match.group(0).lower().endswith(" campaign")
+                and holds[person]
+                and candidacy_office(sentence.text) is None
+            ):
+                continue  # "her campaign" of an office-holder: re-election, or another post
             if person and titled[person].search(sentence.text):
                 continue  # "President Trump's travel ban … his comments on the campaign trail"
             if person and not running_elsewhere(person, sentence.text):
@@ -464,6 +482,8 @@ def timeframe_conflicts(
             note(name, article.id, "in office", said)
     found: list[Conflict] = []
     for name, per_article in state.items():
+        if name in long_gone:
+            continue
         # an article that frames the person both ways is counted once, on the "out"
         # side: "former President X" or "if elected" is a marked, specific claim, while
         # "the X administration" or "President X" is also said of past office-holders
