@@ -292,8 +292,9 @@ class Fact:
     wording ("at least 10 people"), ``number`` its normalised value (a count, metres, a
     day's ordinal, minutes after midnight; ``upper`` for ranges), ``qualifier`` one of
     approx, at_least, more_than, at_most, less_than. ``scope`` is main, or background /
-    forecast / part (a share of a whole) / other when the fact is about something besides
-    the story's event; facts are compared only with facts of their own scope. ``source``
+    forecast / part (a share of a whole) / series (another event of a series: "one of the
+    tremors") when the fact is about something besides the story's event; facts are
+    compared only with facts of their own scope. ``source``
     is whom the article credits for the value ("police"). ``start``/``end`` locate the
     value in the article text; ``claim_id`` is the claim that states it (empty when no
     claim covers the sentence). For a place, ``unit`` names the group of places the story

@@ -60,6 +60,14 @@ def test_reported_speech(nlp: Any) -> None:
     assert [(q.speaker, q.direct) for q in found] == [("Odile Farrant", False)]
 
 
+def test_a_verb_of_saying_with_a_thing_for_object_reports_no_words(nlp: Any) -> None:
+    """ "added 12 points" is a score; "added that …" reports words."""
+    scored = "Tomas Brell scored 14 points, while Ilka Sorensen added 12 for the Harriers."
+    assert quotes(nlp, scored) == []
+    said = quotes(nlp, "Coach Ilka Sorensen added that the team would rest on Sunday.")
+    assert [q.speaker for q in said] == ["Ilka Sorensen"]
+
+
 def test_a_body_named_with_and_is_named_whole(nlp: Any) -> None:
     # the recogniser may cut the name at "and" ("Rescue Service"); the speaker is the body
     found = quotes(

@@ -882,3 +882,23 @@ def test_an_age_after_a_possessive_is_someone_else_s() -> None:
         ]
     )
     assert {f.value for f in facts if f.kind == "age"} == {"48"}
+
+
+def test_another_event_of_a_series_is_not_the_main_one() -> None:
+    facts = facts_of(
+        [
+            article(
+                "a",
+                "An earthquake measuring 7.6 magnitude struck Varna Island on Sunday. "
+                "One of the tremors with a 7.3 magnitude was felt 900 kilometers away. "
+                "Three strong aftershocks followed, the agency said. "
+                "Dario Marsh has two touchdowns in his last two games.",
+            )
+        ]
+    )
+    scopes = {(f.key, f.value, f.scope) for f in facts if f.kind == "quantity"}
+    assert ("magnitude", "7.6", "main") in scopes
+    assert ("magnitude", "7.3", "series") in scopes
+    # how many aftershocks there were is still the story's own figure
+    assert {s for k, v, s in scopes if v == "Three"} == {"main"}
+    assert {s for k, v, s in scopes if v == "two" and "touchdown" in k} == {"series"}

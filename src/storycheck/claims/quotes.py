@@ -327,6 +327,11 @@ def _continue_anonymous(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
+#: verbs of saying that also take a thing as their object ("added 12 points", "noted the
+#: change"): they report words only with a clause ("added that …")
+_THING_VERBS = frozenset({"add", "note"})
+
+
 def _reported(
     doc: Any, article_id: str, ctx: _Context, skip: set[int], offset: int
 ) -> Iterator[Quote]:
@@ -346,6 +351,8 @@ def _reported(
             has_content = any(
                 c.dep_ in ("ccomp", "dobj", "xcomp", "prep", "advcl", "oprd") for c in verb.children
             )
+            if verb.lemma_ in _THING_VERBS and not any(c.dep_ == "ccomp" for c in verb.children):
+                continue  # "Carter added 12 points", "noted the score": a thing, not words
             if not has_content or verb.dep_ in ("relcl", "acl"):
                 # a speech verb inside a relative clause ("a proposal that officials
                 # criticized") reports that clause only, not the sentence

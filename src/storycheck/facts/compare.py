@@ -561,7 +561,7 @@ def merge_contexts(
     # thing ("boats" / "speedboats", "rifles" / "guns", "crewmen" / "crew members")
     by_class: dict[str, list[int]] = defaultdict(list)
     for n, cls in enumerate(classes):
-        if cls is not None and facts[n].scope != "forecast":
+        if cls is not None and facts[n].scope not in UNCOMPARED:
             by_class[_family(cls)].append(n)
     asks: list[tuple[int, int, int]] = []
     for members in by_class.values():
@@ -640,7 +640,7 @@ def build_table(
     facts = _alternatives(_nested(facts, articles), texts)
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
-        if fact.scope != "forecast":
+        if fact.scope not in UNCOMPARED:
             by_key[(fact.key, fact.scope)].append(fact)
     rows: list[FactRow] = []
     findings: list[Finding] = []
@@ -678,6 +678,11 @@ def build_table(
     order = {"disputed": 0, "update": 1, "agreed": 2, "varied": 3, "single": 4}
     rows.sort(key=lambda r: (order[r.status], -len(r.cells), r.slot))
     return tuple(rows), tuple(findings)
+
+
+#: scopes whose facts are in the table's evidence but never compared: a forecast, and a
+#: member of a series of like events that is not told apart ("one of the tremors")
+UNCOMPARED = frozenset({"forecast", "series"})
 
 
 def _nested(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:

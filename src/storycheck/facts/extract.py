@@ -7,6 +7,7 @@ sentence about another year, or a forecast, is not the story's main event.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -239,6 +240,52 @@ def _stamp_time(text: str, start: int) -> bool:
     """Is the clock time at ``start`` a page's time stamp (after a label or a full date)?"""
     before = text[max(0, start - 40) : start]
     return bool(_STAMP_LABEL.search(before)) or bool(_STAMP_DATE.search(before[-12:]))
+
+
+_EVENTS = (
+    r"(?:quake|earthquake|tremor|aftershock|blast|explosion|attack|strike|shooting|"
+    r"bomb|bombing|fire|storm|wave|raid|shell)s?"
+)
+#: another event of a series of like ones: "a second quake", "one of the tremors",
+#: "smaller quakes", "the latest in a series of dozens of tremors", aftershocks
+_SERIES = re.compile(
+    rf"\b(?:the|a|an|its)\s+(?P<ord>second|third|fourth|later|latest|smaller|subsequent)\s+"
+    rf"{_EVENTS}\b"
+    rf"|\b(?:one|two|three|some|several|many|dozens|a series|each|both) of (?:the |these |"
+    rf"those |its |\w+ )?(?:\w+ )?{_EVENTS}\b|\bsmaller {_EVENTS}\b|\baftershocks?\b",
+    re.IGNORECASE,
+)
+
+
+_MAIN_EVENT = re.compile(
+    rf"\b(?:the|its|a)\s+(?:initial|first|main|original|primary)\s+{_EVENTS}\b", re.IGNORECASE
+)
+_EVENT_NOUN = re.compile(rf"\b{_EVENTS}\b", re.IGNORECASE)
+
+
+#: a player's figures over a span of games: "two touchdowns in his last two games",
+#: "since Week 11" (each report picks its own span: not compared)
+_SPAN = re.compile(
+    r"\b(?:last|past|previous|first) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) "
+    r"(?:games|matches|starts|outings|races)\b|\bsince week \d+\b",
+    re.IGNORECASE,
+)
+
+
+def series_scope(text: str) -> str | None:
+    """The scope of a sentence about an event of a series other than the story's main
+    one ("a second quake", "one of the tremors", "aftershocks", a player's last few
+    games): "series second" /
+    "series third" for the ordinal ones (compared only with each other), "series" for
+    the rest (never compared); None when the sentence names no such event. The first,
+    initial or main event is the story's own."""
+    if _SPAN.search(text):
+        return "series"
+    m = _SERIES.search(text)
+    if m is None or _MAIN_EVENT.search(text):
+        return None  # (a sentence that names the main event too speaks of it as well)
+    ordinal = (m.group("ord") or "").lower()
+    return f"series {ordinal}" if ordinal in ("second", "third", "fourth") else "series"
 
 
 def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) -> str:
@@ -1330,6 +1377,9 @@ def extract_facts(
             continue
         tokens = span_tokens(doc, sentence.start, sentence.end)
         scope = sentence_scope(sentence, tokens, year)
+        told = len(sink.facts)
+        if scope == "main" and (series := series_scope(sentence.text)) is not None:
+            scope = series  # one of several quakes, blasts or attacks
         _quantities(sink, sentence, doc, scope, people)
         _multiples(sink, sentence, doc, scope)
         _no_tolls(sink, sentence, scope)
@@ -1343,6 +1393,14 @@ def extract_facts(
         colours(sink, sentence, doc, scope)
         phones(sink, sentence)
         tallies(sink, sentence, scope)
+        if scope.startswith("series"):
+            # how many of them there were is about the series: "three strong aftershocks"
+            sink.facts[told:] = [
+                dataclasses.replace(f, scope="main")
+                if f.kind == "quantity" and _EVENT_NOUN.search(f.key)
+                else f
+                for f in sink.facts[told:]
+            ]
     _speakers(sink, quotes, people)
     _names(sink, mine)
     return sink.facts
