@@ -902,3 +902,11 @@ def test_another_event_of_a_series_is_not_the_main_one() -> None:
     # how many aftershocks there were is still the story's own figure
     assert {s for k, v, s in scopes if v == "Three"} == {"main"}
     assert {s for k, v, s in scopes if v == "two" and "touchdown" in k} == {"series"}
+
+
+def test_a_bare_surname_is_not_taken_for_a_relative_named_elsewhere() -> None:
+    _rows, findings = table(
+        "The bodies of Catherine Gomes, 61, and a neighbour were found on Monday.",
+        "Mr. Gomes, 35, faces two counts of murder.",
+    )
+    assert not [f for f in findings if "age" in f.summary]

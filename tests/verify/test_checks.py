@@ -16,6 +16,7 @@ from storycheck.verify.checks import (
     contrast_cue,
     group_findings,
     parse_role,
+    role_conflicts,
     role_label,
     roles_conflict,
     timeframe_conflicts,
@@ -398,3 +399,15 @@ def test_leaving_office_years_ago_or_an_old_campaign_is_no_time_frame() -> None:
     assert not [c for c in _timeframe(base, old) if "Weller" in c.subject]
     own = "Weller apologised in June 2004 if the costs were linked to his campaign."
     assert not [c for c in _timeframe(base, own) if "Weller" in c.subject]
+
+
+def test_one_post_in_two_words_is_one_side_of_a_role_dispute() -> None:
+    entities = [
+        Entity("a", "Shana Holt", "PERSON", roles=("attorney",)),
+        Entity("b", "Shana Holt", "PERSON", roles=("lawyer",)),
+        Entity("c", "Shana Holt", "PERSON", roles=("former attorney",)),
+    ]
+    conflicts = role_conflicts([], entities, People(entities))
+    (finding,) = group_findings(conflicts, {}, ["a", "b", "c"])
+    sides = {s.value: set(s.article_ids) for s in finding.sides}
+    assert sides == {"attorney Shana Holt": {"a", "b"}, "former attorney Shana Holt": {"c"}}

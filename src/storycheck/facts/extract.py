@@ -1143,6 +1143,10 @@ def _ages(sink: FactSink, sentence: Sentence, entities: Sequence[Entity], people
         name = people.canonical(said) or said
         if len(said.split()) > 1 and said.split()[0] != name.split()[0]:
             name = said  # "Jeremy Ortiz" is not "Jerry Ortiz", whatever the surname says
+        elif len(said.split()) == 1 and name != said and name not in sink.article.text:
+            # "35-year-old Gomes" in a report that never names Catherine Gomes: the
+            # surname may be another member of the family
+            name = said
         sink.add(
             sentence,
             kind="age",

@@ -254,6 +254,12 @@ def roles_conflict(a: Role, b: Role) -> bool:
     return bool(a.orgs & b.orgs) and bool(core_a) and bool(core_b) and not core_a & core_b
 
 
+def _one_wording(label: str) -> str:
+    """A role label with one word per post ("lawyer" → "attorney", "interim" → "acting"),
+    so the sides of a dispute do not split on synonyms."""
+    return " ".join(ROLE_SYNONYMS.get(w, w) for w in label.split())
+
+
 def role_conflicts(
     articles: Sequence[Article], entities: Sequence[Entity], people: People
 ) -> list[Conflict]:
@@ -281,8 +287,9 @@ def role_conflicts(
                                     name,
                                     a_id,
                                     b_id,
-                                    f"{role_label(ra)} {name}",  # (as it would be printed)
-                                    f"{role_label(rb)} {name}",
+                                    # (as printed; one post in two words is one side)
+                                    f"{_one_wording(role_label(ra))} {name}",
+                                    f"{_one_wording(role_label(rb))} {name}",
                                     ra.text,
                                     rb.text,
                                 )
