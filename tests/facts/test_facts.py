@@ -221,6 +221,10 @@ def test_a_toll_rising_with_publication_time_is_an_update() -> None:
     assert row(rows, "dead").status == "update"
     (finding,) = findings
     assert finding.status == "update"
+    # reports of one time that differ did not see a toll rise: they disagree
+    at_once = [dataclasses.replace(a, published=early) for a in articles]
+    rows, findings = build_table(facts_of(at_once), at_once)
+    assert row(rows, "dead").status == "disputed"
 
 
 def test_figures_that_count_different_things_are_kept_apart() -> None:
@@ -910,3 +914,17 @@ def test_a_bare_surname_is_not_taken_for_a_relative_named_elsewhere() -> None:
         "Mr. Gomes, 35, faces two counts of murder.",
     )
     assert not [f for f in findings if "age" in f.summary]
+
+
+def test_a_part_of_the_dead_and_a_survey_s_expectation_are_not_the_figure() -> None:
+    _rows, findings = table(
+        "Militants fired more than 250 missiles at the town, killing two women.",
+        "Seven of the deaths were of a single family, including three children, who died in "
+        "an explosion.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    _rows, findings = table(
+        "From March to April, prices increased 0.8 percent.",
+        "A Dow Jones survey had expected a 3.6% increase.",
+    )
+    assert not [f for f in findings if f.kind == "number"]

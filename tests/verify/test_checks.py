@@ -365,6 +365,12 @@ def _timeframe(*texts: str) -> list[Conflict]:
         ("Former President", "The inspector will review leak inquiries begun during the "
          "Okafor administration.", False),
         ("Former President", "The Okafor administration defended the rule on Tuesday.", True),
+        ("Former President", "A holdover from the Okafor administration was fired on Friday.",
+         False),
+        ("Former President", "The fact sheet was issued in the final days of the Okafor "
+         "administration.", False),
+        # "candidate X" names no office: most often a look back at the campaign
+        ("President", "The policy is one that candidate Okafor decried.", False),
     ],
 )  # fmt: skip
 def test_a_campaign_or_administration_of_the_past_is_no_time_frame(
@@ -380,11 +386,13 @@ def test_the_title_a_person_held_in_a_past_period_is_not_their_title_now() -> No
 
     text = (
         "The rules were adopted in 2011 during President Okafor's first term. "
-        "Governor Lina Marsh signed the bill."
+        "Governor Lina Marsh signed the bill. Both aides had been put in place under "
+        "President Tomas Brell."
     )
     (doc,) = get_parser().parse([text])
     roles = {e.name: e.roles for e in extract_entities(doc, "a")}
     assert not roles.get("Okafor")
+    assert not roles.get("Tomas Brell")
     assert roles["Lina Marsh"] == ("Governor",)
 
 
@@ -411,3 +419,15 @@ def test_one_post_in_two_words_is_one_side_of_a_role_dispute() -> None:
     (finding,) = group_findings(conflicts, {}, ["a", "b", "c"])
     sides = {s.value: set(s.article_ids) for s in finding.sides}
     assert sides == {"attorney Shana Holt": {"a", "b"}, "former attorney Shana Holt": {"c"}}
+
+
+def test_a_role_the_parse_ran_into_a_clause_is_no_role() -> None:
+    long = (
+        "Taliban’s facto leaderin the highest-level face-to-face encounter between the Taliban "
+        "the Biden"
+    )
+    entities = [
+        Entity("a", "Omar Said", "PERSON", roles=(long,)),
+        Entity("b", "Omar Said", "PERSON", roles=("top Taliban leader",)),
+    ]
+    assert role_conflicts([], entities, People(entities)) == []

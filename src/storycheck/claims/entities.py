@@ -258,6 +258,11 @@ _PERIOD_OF = re.compile(
 )
 
 
+#: a tenure named by its holder: "a former official under President Trump", "put in place
+#: under Mayor Lee" (the title is the one held then)
+_UNDER = re.compile(r"\bunder\s+(?:(?:U\.S\.|US|then-?)\s*)?(?:[A-Z][\w.-]*\s+){1,3}$")
+
+
 def _of_a_past_period(text: str, start: int, end: int) -> bool:
     """Is the name at ``text[start:end]`` the owner of a period the sentence places
     something in ("during President Obama's term", "under Mayor Lee's administration")?
@@ -283,6 +288,10 @@ def extract_entities(doc: Any, article_id: str) -> list[Entity]:
         title = _title_before(doc, ent.start, ent.end)
         if (title or adjacent) and _of_a_past_period(doc.text, ent.start_char, ent.end_char):
             title = adjacent = None  # "during President Obama's term": his title then
+        elif (title or adjacent) and _UNDER.search(
+            doc.text[max(0, ent.start_char - 60) : ent.start_char]
+        ):
+            title = adjacent = None  # "an official under President Trump": a tenure
         found = [
             *filter(None, [title or adjacent]),
             *_appositive_roles(doc, ent.start, ent.end),

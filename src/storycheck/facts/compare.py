@@ -775,6 +775,11 @@ def _is_update(key: str, sides: Sequence[Sequence[Fact]], articles: Mapping[str,
             if published is None or fact.number is None:
                 return False
             points.append((published, fact.number))
+    at: dict[datetime, set[float]] = defaultdict(set)
+    for published, number in points:
+        at[published].add(number)
+    if len(at) < 2 or any(len(v) > 1 for v in at.values()):
+        return False  # two figures at one time: reports at once disagree, nothing rose
     points.sort()
     values = [v for _, v in points]
     return all(b >= a for a, b in itertools.pairwise(values)) and values[-1] > values[0]

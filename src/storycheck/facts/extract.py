@@ -205,8 +205,10 @@ _EXPECTED = re.compile(
     # what forecasters looked for: "analysts … were expecting 870,000 jobs", "economists
     # surveyed by Dow Jones had been looking for 845,000"
     r"|\b(?:were|was|had been|are|is) (?:expecting|forecasting|predicting|projecting|"
-    r"looking for)\b|\b(?:economists|analysts|forecasters|estimates?|consensus|polls?)\b"
-    r"[^.;]{0,60}\b(?:expected|forecast|predicted|projected|anticipated)\b",
+    r"looking for)\b|\b(?:economists|analysts|forecasters|estimates?|consensus|polls?|"
+    r"surveys?|surveyed)\b[^.;]{0,60}\b(?:expected|forecast|predicted|projected|anticipated)\b"
+    # (an expected figure: "had expected a 3.6% increase", not "more had been expected")
+    r"|\bhad (?:been )?expected (?:a |an )?(?:about |around |roughly )?[$£€]?\d",
     re.IGNORECASE,
 )
 #: a time stamp of the page, not of the event: "Updated: November 11, 2011 20:09 IST",
@@ -679,8 +681,13 @@ _INTENDED = re.compile(
     r"seek\w*|vow\w*)\s+(?:to\s+)?(?:kill|murder|commit|injure|wound|harm)\b",
     re.IGNORECASE,
 )
-#: "injuring 40, 15 of them on Qeshm": a part of a figure just given
-_OF_THEM = re.compile(r"\s+of (?:them|whom|those|these)\b", re.IGNORECASE)
+#: "injuring 40, 15 of them on Qeshm", "seven of the deaths were of one family": a part of
+#: a figure given
+_OF_THEM = re.compile(
+    r"\s+of (?:them|whom|those|these|the (?:deaths|dead|victims|casualties|fatalities|wounded|"
+    r"injured|people killed))\b",
+    re.IGNORECASE,
+)
 #: a figure said to be a part of a whole (compared only with other parts)
 _PART = re.compile(
     r"\b(?:share|part|portion|contribution|slice|tranche|instal?lment)\s+of\s+(?:the\s+|its\s+|"

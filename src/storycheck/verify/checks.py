@@ -71,6 +71,9 @@ _NOISE = frozenset(
         "long-time",
         "top",
         "new",
+        "newly",
+        "hired",
+        "retained",
     }
 )
 _RELATIONAL = frozenset(
@@ -254,6 +257,11 @@ def roles_conflict(a: Role, b: Role) -> bool:
     return bool(a.orgs & b.orgs) and bool(core_a) and bool(core_b) and not core_a & core_b
 
 
+#: a role of more words is a clause the parse took along ("de facto leaderin the
+#: highest-level face-to-face encounter between …"), not a title
+MAX_ROLE_WORDS = 7
+
+
 def _one_wording(label: str) -> str:
     """A role label with one word per post ("lawyer" → "attorney", "interim" → "acting"),
     so the sides of a dispute do not split on synonyms."""
@@ -269,7 +277,8 @@ def role_conflicts(
             continue
         name = people.canonical(entity.name) or entity.name
         for role in entity.roles:
-            by_person[name][entity.article_id].append(parse_role(role))
+            if len(role.split()) <= MAX_ROLE_WORDS:  # (longer: a clause the parse ran on)
+                by_person[name][entity.article_id].append(parse_role(role))
     found: list[Conflict] = []
     for name, per_article in by_person.items():
         ids = sorted(per_article)
@@ -350,7 +359,9 @@ _TENURE_PAST = re.compile(
 #: an administration named as a period of the past: "during the Trump administration",
 #: "investigations initiated under the Trump administration"
 _PERIOD_BEFORE = re.compile(
-    r"\b(?:during|throughout|since|after|before|\w+ed under)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:during|throughout|since|after|before|under|of|from|by|in|to|with|into|for)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:(?:former|then-?)\s*)?(?:president\s+)?(?:[\w.]+\s+)?$",
+    re.IGNORECASE,
 )
 #: a title that gives its person the office now ("President Trump", "Gov. Newsom"): a
 #: campaign the same sentence mentions is one recalled
@@ -425,6 +436,8 @@ def timeframe_conflicts(
             continue
         for role_text in entity.roles:
             role = parse_role(role_text)
+            if role.head in ("candidate", "nominee") and candidacy_office(role_text) is None:
+                continue  # "candidate Biden decried …": no office named, most often looking back
             if role.head in OFFICE_HEADS or role.head in ("candidate", "nominee"):
                 in_office = not role.former and role.head not in ("candidate", "nominee")
                 if not in_office and running_elsewhere(name, role_text):
