@@ -862,14 +862,11 @@ class BriefWriter:
         """
         if len(lines) < 2 or self.options.restated >= 1.0:
             return list(lines)
-        pairs = [(lines[j].text, lines[i].text) for i in range(1, len(lines)) for j in range(i)]
-        entail = self.nli.relations(pairs)[:, 0]
-        said: dict[int, float] = {}
-        k = 0
-        for i in range(1, len(lines)):
-            for _j in range(i):
-                said[i] = max(said.get(i, 0.0), float(entail[k]))
-                k += 1
+        asked = [(i, j) for i in range(1, len(lines)) for j in range(i)]
+        entail = self.nli.relations([(lines[j].text, lines[i].text) for i, j in asked])[:, 0]
+        said: dict[int, float] = defaultdict(float)  # line → P(an earlier line entails it)
+        for (i, _j), p in zip(asked, entail, strict=True):
+            said[i] = max(said[i], float(p))
         out = [lines[0]]
         for i in range(1, len(lines)):
             before = " ".join(c.text for c in lines[:i])

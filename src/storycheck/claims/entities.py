@@ -263,13 +263,15 @@ _PERIOD_OF = re.compile(
 _UNDER = re.compile(r"\bunder\s+(?:(?:U\.S\.|US|then-?)\s*)?(?:[A-Z][\w.-]*\s+){1,3}$")
 
 
-def _of_a_past_period(text: str, start: int, end: int) -> bool:
-    """Is the name at ``text[start:end]`` the owner of a period the sentence places
-    something in ("during President Obama's term", "under Mayor Lee's administration")?
-    The title before it is the one held then, which says nothing about now."""
-    return bool(_PERIOD_OF.match(text[end : end + 30])) and bool(
+def _held_then(text: str, start: int, end: int) -> bool:
+    """Is the title before the name at ``text[start:end]`` the one held in a period the
+    sentence speaks of: the name owns a period the sentence places something in ("during
+    President Obama's term", "under Mayor Lee's administration"), or names a tenure ("an
+    official under President Trump")? Such a title says nothing about now."""
+    owns_period = bool(_PERIOD_OF.match(text[end : end + 30])) and bool(
         _PERIOD_OPENS.search(text[max(0, start - 40) : start])
     )
+    return owns_period or bool(_UNDER.search(text[max(0, start - 60) : start]))
 
 
 def extract_entities(doc: Any, article_id: str) -> list[Entity]:
@@ -286,12 +288,8 @@ def extract_entities(doc: Any, article_id: str) -> list[Entity]:
             continue
         adjacent, plural = _adjacent_role(doc, ent.start)
         title = _title_before(doc, ent.start, ent.end)
-        if (title or adjacent) and _of_a_past_period(doc.text, ent.start_char, ent.end_char):
+        if (title or adjacent) and _held_then(doc.text, ent.start_char, ent.end_char):
             title = adjacent = None  # "during President Obama's term": his title then
-        elif (title or adjacent) and _UNDER.search(
-            doc.text[max(0, ent.start_char - 60) : ent.start_char]
-        ):
-            title = adjacent = None  # "an official under President Trump": a tenure
         found = [
             *filter(None, [title or adjacent]),
             *_appositive_roles(doc, ent.start, ent.end),

@@ -265,22 +265,14 @@ _MAIN_EVENT = re.compile(
 _EVENT_NOUN = re.compile(rf"\b{_EVENTS}\b", re.IGNORECASE)
 
 
-#: a player's figures over a span of games: "two touchdowns in his last two games",
-#: "since Week 11" (each report picks its own span: not compared)
-_SPAN = re.compile(
-    r"\b(?:last|past|previous|first) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) "
-    r"(?:games|matches|starts|outings|races)\b|\bsince week \d+\b",
-    re.IGNORECASE,
-)
-
-
 def series_scope(text: str) -> str | None:
     """The scope of a sentence about an event of a series other than the story's main
-    one ("a second quake", "one of the tremors", "aftershocks", a player's last few
-    games): "series second" /
-    "series third" for the ordinal ones (compared only with each other), "series" for
-    the rest (never compared); None when the sentence names no such event. The first,
-    initial or main event is the story's own."""
+    one ("a second quake", "one of the tremors", "aftershocks") or about a span of games or
+    minutes (the box-score span, :data:`_SPAN`: "in his last two games", "in 35 minutes";
+    each report picks its own): "series second" / "series third" for the ordinal ones
+    (compared only with each other), "series" for the rest (never compared); None when
+    the sentence names no such thing. The first, initial or main event is the story's
+    own."""
     if _SPAN.search(text):
         return "series"
     m = _SERIES.search(text)

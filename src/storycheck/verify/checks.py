@@ -356,8 +356,10 @@ _TENURE_PAST = re.compile(
     r"what was then|then-(president|governor|mayor|prime minister)|previous|prior)\b",
     re.IGNORECASE,
 )
-#: an administration named as a period of the past: "during the Trump administration",
-#: "investigations initiated under the Trump administration"
+#: an administration a preposition names as a period or a source ("during the final days
+#: of the Trump administration", "a holdover from the Trump administration", "released by
+#: the Trump administration in January"): it frames nobody as serving now, unlike "the
+#: Trump administration said on Tuesday"
 _PERIOD_BEFORE = re.compile(
     r"\b(?:during|throughout|since|after|before|under|of|from|by|in|to|with|into|for)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:(?:former|then-?)\s*)?(?:president\s+)?(?:[\w.]+\s+)?$",
