@@ -52,6 +52,8 @@ def test_quantities(text: str, expected: tuple[float, str, str | None, str | Non
         "No numbers here.",
         "she trains once a week",
         "what a day it was",
+        "an Intel Core i7 chip",  # the digits of a name
+        "the Airbus A380 and the F16",
     ],
 )
 def test_not_quantities(text: str) -> None:

@@ -90,6 +90,10 @@ def always(score: float):  # type: ignore[no-untyped-def]
         # a personal lawyer is someone's lawyer: "former" is about the client, not the trade
         ("attorney", "former personal lawyer", False),
         ("attorney", "former attorney", True),
+        # a candidate of a race already run is still called one; a correspondent reports
+        ("former vice presidential candidate", "GOP vice presidential candidate", False),
+        ("vice presidential candidate", "presidential candidate", True),
+        ("CNN medical correspondent", "CNN reporter", False),
     ],
 )
 def test_roles_conflict(a: str, b: str, conflict: bool) -> None:
@@ -192,6 +196,15 @@ def test_contrast_cues() -> None:
     assert contrast_cue(a, b) == "approved/rejected"
     assert contrast_cue(a, c) == "negation"
     assert contrast_cue(a, d) is None
+    # names in one slot differ: a cue; the same name written longer, or a day said two
+    # ways ("Tuesday" / "yesterday", the fact table's to judge), is none
+    e = claim("e:1", "e", "Harbor FC signed Lee Park.", entities=("Harbor FC", "Lee Park"))
+    f = claim("f:1", "f", "Harbor FC signed Kim Ode.", entities=("Harbor FC", "Kim Ode"))
+    g = claim("g:1", "g", "Harbor FC signed Lee Park yesterday.", entities=("Harbor", "Lee Park"))
+    h = claim("h:1", "h", "Harbor FC signed Lee Park on Tuesday.", entities=("Lee Park", "Tuesday"))
+    assert contrast_cue(e, f) == "different names"
+    assert contrast_cue(e, g) is None
+    assert contrast_cue(g, h) is None
 
 
 def test_candidate_pairs_skip_the_same_article_and_keep_top_k() -> None:

@@ -156,6 +156,8 @@ _NUMBER = re.compile(
     rf"""
     (?P<currency>[$€£¥₹₽])?\s?
     (?:
+        # (not the digits of a name: "Core i7", "F16", "A380"; "$US1 million" is a sum)
+        (?:(?<![A-Za-z\d])|(?<=\$US)|(?<=\$\sUS))
         (?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)
         (?P<ordsuffix>st|nd|rd|th)?
       | (?P<special>\b(?:{_SPECIAL_RE})\b)

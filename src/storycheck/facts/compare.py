@@ -48,8 +48,16 @@ _KINDS = {
 #: slots that name exactly what they measure: no context check needed
 _SPECIFIC = TOLLS | {"magnitude", "population"}
 NAME_SIMILARITY = 60  # rapidfuzz ratio of two spellings of one first name
+#: two first names that begin with this many letters alike may be one name and its short form
+SHORT_FORM_PREFIX = 4
+SHORT_FORM_SHORTER = 3  # … and one of them is this many letters shorter
 CONTEXT_WORDS = 6
 CONTEXT_OVERLAP = 0.12
+#: words of a figure's wording, not of what it measures (content-word stems)
+_VALUE_WORDS = frozenset(
+    "nearl almos about aroun rough appro least more than over under some just milli billi "
+    "thous hundr trill doze".split()
+)
 
 
 def compatible(a: Fact, b: Fact) -> bool:
@@ -208,9 +216,21 @@ def _same_first_name(a: str, b: str) -> bool:
     fa, fb = a.split()[0].lower(), b.split()[0].lower()
     if fa.startswith(fb) or fb.startswith(fa) or not _look_alike(fa, fb):
         return True
+    if (
+        len(_common_prefix(fa, fb)) >= SHORT_FORM_PREFIX
+        and abs(len(fa) - len(fb)) >= SHORT_FORM_SHORTER
+    ):
+        return True  # "Alexis" / "Alexandros": a short form ("Latoya" / "Latonya" are two)
     if NICKNAMES.get(fa, fa) == NICKNAMES.get(fb, fb):
         return True  # "Dave" and "David"
     return soundex(fa) == soundex(fb)  # "Heidar"/"Heydar", "Betty"/"Bettie": one name
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 _SOUNDEX = {
@@ -308,16 +328,23 @@ class _Groups:
 
 
 def _clusters(facts: Sequence[Fact]) -> list[list[Fact]]:
-    """Facts grouped by value (union–find over exact agreement)."""
+    """Facts grouped by value (union–find over exact agreement; two plain figures that
+    agree once converted, "15 miles" and "24km", are one value too)."""
     groups = _Groups()
     for i in range(len(facts)):
         for j in range(i + 1, len(facts)):
-            if _same_value(facts[i], facts[j]):
+            a, b = facts[i], facts[j]
+            if _same_value(a, b) or (_plain(a) and _plain(b) and compatible(a, b)):
                 groups.join(i, j)
     out: dict[object, list[Fact]] = defaultdict(list)
     for i, fact in enumerate(facts):
         out[groups.find(i)].append(fact)
     return list(out.values())
+
+
+def _plain(fact: Fact) -> bool:
+    """A figure given as one value, with no qualifier or range."""
+    return fact.kind == "quantity" and fact.qualifier is None and fact.upper is None
 
 
 def _context(fact: Fact, articles: Mapping[str, Article]) -> set[str]:
@@ -330,7 +357,8 @@ def _context(fact: Fact, articles: Mapping[str, Article]) -> set[str]:
     text = article.text
     before = text[max(0, fact.start - 80) : fact.start].split()[-CONTEXT_WORDS:]
     after = text[fact.end : fact.end + 80].split()[:CONTEXT_WORDS]
-    return content_words(" ".join([*before, *after]))
+    # a figure's own qualifier and scale ("nearly", "billion") say how much, not of what
+    return content_words(" ".join([*before, *after])) - _VALUE_WORDS
 
 
 def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
@@ -346,6 +374,8 @@ def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
         return True
     if a.kind == "quantity" and _another_scale(a, b):
         return False
+    if a.key.startswith("money|") and _things_apart(a, b):
+        return False  # "$10 billion in cash" and "a $13.2 billion acquisition"
     if a.key == b.key and a.key.startswith("doors away|"):
         return True  # the verb and the unit say what ("arrested five buildings away")
     if _named_people(a) and _named_people(b) and a.key == b.key:
@@ -354,6 +384,37 @@ def same_context(a: Fact, b: Fact, articles: Mapping[str, Article]) -> bool:
     if not ca or not cb:
         return False
     return len(ca & cb) / len(ca | cb) >= CONTEXT_OVERLAP
+
+
+_THING = re.compile(r"^amount \(([a-z]+)")
+
+
+def _things_apart(a: Fact, b: Fact) -> bool:
+    """Two sums said to be of things of different kinds: money held ("$10 billion in
+    cash"), a deal's price ("a $13.2 billion acquisition"), a change ("a $50 billion
+    increase"), a company's earnings. Things of one kind ("contract" / "deal"), and things
+    outside these kinds ("the extension" / "the scheme", one price in other words), are
+    not told apart."""
+    ta, tb = _THING.match(a.slot), _THING.match(b.slot)
+    if ta is None or tb is None:
+        return False
+    ka = {n for n, words in enumerate(_MONEY_KINDS) if ta.group(1) in words}
+    kb = {n for n, words in enumerate(_MONEY_KINDS) if tb.group(1) in words}
+    return bool(ka) and bool(kb) and not ka & kb
+
+
+#: kinds of sums that are never one figure
+_MONEY_KINDS = (
+    frozenset("cash reserve pile hoard savings".split()),
+    frozenset(
+        "contract deal agreement pact package offer acquisition purchase takeover buyout bid "
+        "merger sale".split()
+    ),
+    frozenset("increase rise drop decline gain fall jump cut".split()),
+    frozenset("revenue sales profit earnings income loss".split()),
+    frozenset("salary wage pay bonus".split()),
+    frozenset("fine penalty settlement bail bond".split()),
+)
 
 
 def _named_people(fact: Fact) -> bool:
@@ -682,7 +743,7 @@ def build_table(
 
 #: scopes whose facts are in the table's evidence but never compared: a forecast, and a
 #: member of a series of like events that is not told apart ("one of the tremors")
-UNCOMPARED = frozenset({"forecast", "series"})
+UNCOMPARED = frozenset({"forecast", "series", "superseded", "statistic"})
 
 
 def _nested(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:

@@ -115,6 +115,8 @@ ROLE_SYNONYMS = {
     "qb": "quarterback",
     "interim": "acting",
     "nominee": "candidate",
+    "correspondent": "reporter",
+    "journalist": "reporter",
     "boss": "chief",
     "rep": "representative",
     "sen": "senator",
@@ -243,6 +245,8 @@ def roles_conflict(a: Role, b: Role) -> bool:
         if ("personal" in a.words) != ("personal" in b.words):
             return False  # "former personal lawyer" (to someone) and "attorney" (a trade)
     if a.head == b.head:
+        if a.head == "candidate" and a.rank == b.rank:
+            return False  # "vice presidential candidate" is said of a race run and lost
         return a.former != b.former or a.rank != b.rank
     ta, tb = exclusive_title(a), exclusive_title(b)
     if ta is not None and tb is not None:
@@ -801,10 +805,23 @@ def contrast_cue(a: Claim, b: Claim) -> str | None:
     for x, y in ANTONYMS:
         if (x in wa and y in wb and y not in wa) or (y in wa and x in wb and x not in wb):
             return f"{x}/{y}"
-    ea, eb = set(a.entities), set(b.entities)
-    if ea and eb and ea - eb and eb - ea and ea & eb:
+    # (a day or date said two ways, "Tuesday" / "yesterday", is the fact table's to judge)
+    ea = {e for e in a.entities if not _WHEN.search(e)}
+    eb = {e for e in b.entities if not _WHEN.search(e)}
+    # one name inside the other ("San Diego" / "San Diego Chargers") is one name
+    only_a = {e for e in ea - eb if not any(e in o or o in e for o in eb)}
+    only_b = {e for e in eb - ea if not any(e in o or o in e for o in ea)}
+    if ea and eb and only_a and only_b and ea & eb:
         return "different names"
     return None
+
+
+_WHEN = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight|tomorrow|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|morning|evening|night|afternoon|week|month|year)s?\b|\d",
+    re.IGNORECASE,
+)
 
 
 # --- grouping -------------------------------------------------------------------------------
