@@ -1091,3 +1091,24 @@ def test_what_was_first_reported_is_not_compared() -> None:
     assert {f.scope for f in facts_of([article("a", "TV first reported that two died.")])} == {
         "superseded"
     }
+
+
+def test_a_products_specifications_are_kept_but_not_compared() -> None:
+    # a launch's figures are each of one model or configuration
+    _rows, findings = disputes_table(
+        (
+            "Buyers also have the option of a 2.93-GHz Core 2 Duo processor.",
+            "At 2.66 GHz the Core 2 Duo processor is slightly faster than the others.",
+        ),
+        (
+            "Using the 9400M chip you get five hours of battery life, Jobs said.",
+            "The new battery lasts up to eight hours on a single charge, Jobs said.",
+        ),
+        (
+            "The 15-inch laptop is offered in two models with quad-core chips.",
+            "The 13-inch laptop is offered in two models with dual-core chips.",
+        ),
+    )
+    assert not [f for f in findings if f.kind == "number"]
+    facts = facts_of([article("a", "The laptop uses the 9400M graphics chip.")])
+    assert not [f for f in facts if f.kind == "quantity" and f.scope != "statistic"]

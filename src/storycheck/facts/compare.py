@@ -916,4 +916,8 @@ def _values(facts: Sequence[Fact]) -> str:
     for fact in facts:
         key: object = fact.number if fact.number is not None else fact.value.lower()
         seen.setdefault(key, fact.value)
-    return " / ".join(list(seen.values())[:3])
+    # (two dates worded alike may resolve to different days: one wording is shown once)
+    shown: dict[str, str] = {}
+    for value in seen.values():
+        shown.setdefault(value.lower(), value)
+    return " / ".join(list(shown.values())[:3])

@@ -433,8 +433,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
         factor = (
             DISTANCE.get(unit) or DISTANCE.get(unit + "s") or DISTANCE.get(m.group("unit").lower())
         )
-        if factor is None or (unit == "m" and value < 10):
-            continue
+        if factor is None or (unit == "m" and value < 10) or m.group("unit") == "M":
+            continue  # (a capital M after digits names a model: "the 9400M")
         if m.group("nautical") and unit.startswith("mile"):
             factor = 1852.0
         tokens = span_tokens(doc, base + m.start(), base + m.end())
@@ -627,6 +627,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
             if key not in TOLLS and _averaged(noun, tokens):
                 # "averaged 100 RBIs in six seasons" is a rate, not a total
                 key, label = f"{key}|average", f"{label} (average)"
+        if own_scope == "main" and _specification(text, q, noun_of(tokens)):
+            own_scope = STATISTIC  # "a 2.93-GHz processor", "the 13-inch model", "8 hours"
         qualifier = _nearness(text, q.start) or q.qualifier
         part = (key not in TOLLS and _PART.search(text[: q.start])) or _OF_THEM.match(text, q.end)
         end = q.end
@@ -814,12 +816,33 @@ _KIN_OF = re.compile(
 )
 #: figures of a box score: a player's, in one game or one span, never a story's slot
 #: unless the player is named
-#: the scope of a player's box-score figure (points, yards, touchdowns): kept in the table,
-#: never compared. Reports rarely say which game, stretch or season a figure covers, and
-#: one player's several figures of one kind (rushing and receiving yards, a season's and a
-#: game's points) read alike. On ECB+ sports events outside the dev set four of five such
-#: disputes set two different figures against each other; the dev set has none.
+#: the scope of a player's box-score figure (points, yards, touchdowns) or a product's
+#: specification (GHz, GB, pixels, screen inches, battery hours): kept in the table, never
+#: compared. Reports rarely say which game, stretch or season a player's figure covers,
+#: and a launch's figures are each of one model or configuration of several; on ECB+
+#: sports and product events outside the dev set 10 of 11 such disputes set two different
+#: figures against each other. The dev set has none.
 STATISTIC = "statistic"
+#: a unit of a product's specification, right after the number
+_SPEC_UNIT = re.compile(
+    r"\s?-?\s?(?:[GMKT]Hz|[GMKT]B|mAh|MP|megapixels?|ppi|dpi|[MG]bps|nm|K|p|-?inch(?:es)?|"
+    r"-?bits?)\b",
+    re.IGNORECASE,
+)
+_SPEC_NOUNS = frozenset("processor core pixel chip megapixel gigabyte terabyte".split())
+_BATTERY = re.compile(r"\bbatter(?:y|ies)\b|\bon a single charge\b", re.IGNORECASE)
+
+
+def _specification(text: str, q: Quantity, noun: Any | None) -> bool:
+    """Is the figure a product's specification: a spec unit after it, a counted chip,
+    core or pixel, or hours of battery life?"""
+    if q.kind in ("cardinal", "duration") and _SPEC_UNIT.match(text, q.end):
+        return q.kind == "cardinal" or bool(_BATTERY.search(text))
+    if noun is not None and lemma(noun) in _SPEC_NOUNS:
+        return True
+    return q.kind == "duration" and bool(_BATTERY.search(text))
+
+
 BOX_SCORE = frozenset(
     """point rebound assist yard touchdown td pass homer homers rbi rbis goal save carry
     catch reception tackle sack interception block shot steal hit strikeout inning lap
