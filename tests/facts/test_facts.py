@@ -1069,6 +1069,12 @@ def test_games_are_counted_by_what_happened_in_them() -> None:
         "Running back Jon Tate missed three games after knee surgery in October.",
     )
     assert side_values(findings, "number") == {"four", "three"}
+    # games played or won are a player's or a team's statistic: kept, not compared
+    _, findings = table(
+        "Jon Tate played 54 games for the Rovers, the club said on Monday.",
+        "Jon Tate played 157 games for the Rovers, the club said on Monday.",
+    )
+    assert not [f for f in findings if f.kind == "number"]
 
 
 def test_figures_that_agree_once_converted_are_one_side() -> None:

@@ -601,6 +601,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
                 done = governor(noun)
                 if done is not None and done.pos_ == "VERB" and lemma(done) not in VAGUE_VERBS:
                     key, label = f"{key}|{lemma(done)}", f"{label} ({done.text.lower()})"
+                    if lemma(done) in _PLAYED and not scope.startswith("series"):
+                        own_scope = STATISTIC  # "played in 157 games": a career statistic
                 else:
                     key = UNKEYED + key
             if key in TOLLS and _INTENDED.search(text[max(0, q.start - 50) : q.end + 12]):
@@ -760,6 +762,8 @@ def _since(noun: Any) -> str | None:
 
 #: counted nouns that are spans of a series of like events ("four games", "two seasons")
 _SPANS = frozenset("game match season start inning lap race tournament".split())
+#: what a player does in games that is counted as a statistic ("played in 157 games")
+_PLAYED = frozenset("play appear start pitch win lose hit score".split())
 _BEFORE = frozenset({"ago", "before", "earlier"})
 #: verbs of one event worded two ways ("wed" / "married")
 _SAME_EVENT = {"wed": "marry"}
