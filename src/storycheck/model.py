@@ -293,8 +293,10 @@ class Fact:
     day's ordinal, minutes after midnight; ``upper`` for ranges), ``qualifier`` one of
     approx, at_least, more_than, at_most, less_than. ``scope`` is main, or background /
     forecast / part (a share of a whole) / series (another event of a series: "one of the
-    tremors") when the fact is about something besides the story's event; facts are
-    compared only with facts of their own scope. ``source``
+    tremors") / superseded (what the article says was first reported) / statistic (a
+    player's box-score figure, a product's specification) when the fact is about something
+    besides the story's event; facts are compared only with facts of their own scope, and
+    forecasts, series, superseded reports and statistics not at all. ``source``
     is whom the article credits for the value ("police"). ``start``/``end`` locate the
     value in the article text; ``claim_id`` is the claim that states it (empty when no
     claim covers the sentence). For a place, ``unit`` names the group of places the story

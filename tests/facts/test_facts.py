@@ -1118,3 +1118,15 @@ def test_a_products_specifications_are_kept_but_not_compared() -> None:
     assert not [f for f in findings if f.kind == "number"]
     facts = facts_of([article("a", "The laptop uses the 9400M graphics chip.")])
     assert not [f for f in facts if f.kind == "quantity" and f.scope != "statistic"]
+
+
+def test_a_side_shows_each_wording_once() -> None:
+    from storycheck.facts.compare import _values
+
+    def when(value: str, day: float) -> Fact:
+        return Fact("f", "a", 0, "date", "date|sign|wynn", "when", value, 0, 1, number=day)
+
+    # two "Wednesday"s that resolved to different days are one wording to a reader
+    assert _values([when("Wednesday", 1.0), when("Wednesday", 8.0), when("Tuesday", 7.0)]) == (
+        "Wednesday / Tuesday"
+    )

@@ -823,9 +823,9 @@ _KIN_OF = re.compile(
 #: the scope of a player's box-score figure (points, yards, touchdowns) or a product's
 #: specification (GHz, GB, pixels, screen inches, battery hours): kept in the table, never
 #: compared. Reports rarely say which game, stretch or season a player's figure covers,
-#: and a launch's figures are each of one model or configuration of several; on ECB+
-#: sports and product events outside the dev set 10 of 11 such disputes set two different
-#: figures against each other. The dev set has none.
+#: and a launch's figures are each of one model or configuration of several. On ECB+
+#: sports and product events, 9 of 10 such disputes set two different figures against each
+#: other (the tenth had a real one under the wrong player); the dev gold has none.
 STATISTIC = "statistic"
 #: a unit of a product's specification, right after the number
 _SPEC_UNIT = re.compile(
