@@ -1130,3 +1130,17 @@ def test_a_side_shows_each_wording_once() -> None:
     assert _values([when("Wednesday", 1.0), when("Wednesday", 8.0), when("Tuesday", 7.0)]) == (
         "Wednesday / Tuesday"
     )
+
+
+def test_the_first_of_several_events_is_told_apart_from_the_one_a_report_times() -> None:
+    # "the first quake" struck hours before "the quake" another report times
+    _rows, findings = table(
+        "The first quake, magnitude 7.6, struck at 4:43 a.m. local time off Varna Island.",
+        "The quake struck off the coast of Varna Island at 7:48 a.m. local time.",
+    )
+    assert not [f for f in findings if f.kind == "time"]
+    _rows, findings = table(
+        "The first quake, magnitude 7.6, struck at 4:43 a.m. local time off Varna Island.",
+        "The first quake struck off the coast of Varna Island at 7:48 a.m. local time.",
+    )
+    assert [f for f in findings if f.kind == "time"]

@@ -271,6 +271,7 @@ _MAIN_EVENT = re.compile(
     rf"\b(?:the|its|a)\s+(?:initial|first|main|original|primary)\s+{_EVENTS}\b", re.IGNORECASE
 )
 _EVENT_NOUN = re.compile(rf"\b{_EVENTS}\b", re.IGNORECASE)
+_FIRST_EVENT = re.compile(rf"\b(?:the|its)\s+first\s+{_EVENTS}\b", re.IGNORECASE)
 
 
 def series_scope(text: str) -> str | None:
@@ -279,10 +280,16 @@ def series_scope(text: str) -> str | None:
     minutes (the box-score span, :data:`_SPAN`: "in his last two games", "in 35 minutes";
     each report picks its own): "series second" / "series third" for the ordinal ones
     (compared only with each other), "series" for the rest (never compared); None when
-    the sentence names no such thing. The first, initial or main event is the story's
-    own."""
+    the sentence names no such thing. "The first quake" is "series first": one of several,
+    compared only with the first of the others, not with "the quake" a report times (on
+    an ECB+ event two quakes three hours apart). The initial or main event is the
+    story's own."""
     if _SPAN.search(text):
         return "series"
+    if _FIRST_EVENT.search(text) and not _SERIES.search(text):
+        # "the first quake struck at 4:43": one of several, told apart from "the quake"
+        # the other reports time (compared only with the first of the others)
+        return "series first"
     m = _SERIES.search(text)
     if m is None or _MAIN_EVENT.search(text):
         return None  # (a sentence that names the main event too speaks of it as well)
