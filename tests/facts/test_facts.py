@@ -1144,3 +1144,11 @@ def test_the_first_of_several_events_is_told_apart_from_the_one_a_report_times()
         "The first quake struck off the coast of Varna Island at 7:48 a.m. local time.",
     )
     assert [f for f in findings if f.kind == "time"]
+
+
+def test_a_separate_incident_is_not_the_story_s_event() -> None:
+    _rows, findings = table(
+        "Shelling of houses in the camp left at least five dead and 16 injured.",
+        "In a separate incident, seven people were injured when a strike hit a clinic.",
+    )
+    assert not [f for f in findings if f.kind == "number"]

@@ -271,6 +271,11 @@ _MAIN_EVENT = re.compile(
     rf"\b(?:the|its|a)\s+(?:initial|first|main|original|primary)\s+{_EVENTS}\b", re.IGNORECASE
 )
 _EVENT_NOUN = re.compile(rf"\b{_EVENTS}\b", re.IGNORECASE)
+_SEPARATE = re.compile(
+    r"\b(?:in|during) (?:a|another) separate (?:incident|attack|strike|raid|shooting|bombing|"
+    r"blast|clash|case|operation)\b",
+    re.IGNORECASE,
+)
 _FIRST_EVENT = re.compile(rf"\b(?:the|its)\s+first\s+{_EVENTS}\b", re.IGNORECASE)
 
 
@@ -284,8 +289,8 @@ def series_scope(text: str) -> str | None:
     compared only with the first of the others, not with "the quake" a report times (on
     an ECB+ event two quakes three hours apart). The initial or main event is the
     story's own."""
-    if _SPAN.search(text):
-        return "series"
+    if _SPAN.search(text) or _SEPARATE.search(text):
+        return "series"  # (a span of games; "in a separate incident, seven were injured")
     if _FIRST_EVENT.search(text) and not _SERIES.search(text):
         # "the first quake struck at 4:43": one of several, told apart from "the quake"
         # the other reports time (compared only with the first of the others)
