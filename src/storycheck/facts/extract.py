@@ -511,7 +511,7 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
             and _CLOCK_AT.search(text, max(0, q.start - 24), q.start)
             and _CLOCK_AFTER.match(text, q.end)
         ):
-            continue  # "found at about 8." / "at 9 on Saturday": a time of day
+            continue  # "found at about 8." / "at around 9 on Saturday": a time of day
         after = text[q.end : q.end + 14].lower()
         if re.match(r"[- ]?(years?[- ]old|year old|ago)\b", after) or re.match(
             r"\s?(a\.\s?m|p\.\s?m|am\b|pm\b|block)", after
@@ -583,8 +583,8 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
             elif not verb or verb in VAGUE_VERBS or verb in _SPEECH:
                 key = UNKEYED + key
             elif (event := _span_event(noun if noun is not None else _top(tokens))) is not None:
-                # "married two weeks ago", "was wed about three weeks ago", "had married
-                # three weeks before the shooting": how long before now or before the
+                # "married two weeks ago", "had married three weeks before the shooting",
+                # "was married about a week ago": how long before now or before the
                 # story's event something happened, one slot per thing that happened
                 key, label = f"{key}|{event}", f"how long ago ({event})"
         elif q.kind == "cardinal" and q.unit == "pound":
@@ -673,7 +673,7 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
 
 
 #: "three or four", "between 60 and 100", "five to seven": a range of one count
-_RANGE_BETWEEN = re.compile(r"\s*(?:or|to)\s*$")
+_RANGE_GAP = re.compile(r"\s*(?:or|to)\s*$")
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 _CHANGE = re.compile(
     r"\b(?:from|rose|rise|rising|fell|fall|falling|dropped|drop|increased|decreased|cut|raised|"
@@ -719,7 +719,7 @@ def _ranges(text: str, quantities: Sequence[Quantity]) -> dict[int, Quantity]:
         gap = text[lo.end : hi.start]
         if "to" in gap and _CHANGE.search(text, max(0, lo.start - 30), lo.start):
             continue  # "dropped $100 to $1,199", "rose from 5 to 7": a change, not a range
-        if _RANGE_BETWEEN.fullmatch(gap) or (
+        if _RANGE_GAP.fullmatch(gap) or (
             re.fullmatch(r"\s*and\s*", gap) and _BETWEEN.search(text, 0, lo.start)
         ):
             out[hi.start] = lo
@@ -783,9 +783,9 @@ _SAME_EVENT = {"wed": "marry"}
 
 def _span_event(noun: Any) -> str | None:
     """What happened a span before now or before the story's event: "marry" for "married
-    two weeks ago", "was wed about three weeks ago", "had married two weeks before the
-    shooting" and "married the deputy three weeks before he was murdered"; None when the
-    span is not counted back from anything ("lasted two hours")."""
+    two weeks ago", "had married two weeks before the shooting" and "married the deputy
+    three weeks before he was murdered"; None when the span is not counted back from
+    anything ("lasted two hours")."""
     head = noun.head
     if noun.dep_ != "npadvmod" or head.i == noun.i:
         return None
@@ -801,7 +801,7 @@ def _span_event(noun: Any) -> str | None:
         return None
     for _ in range(4):
         if node.pos_ == "AUX":
-            # "was wed": the parser may hang the span from the auxiliary
+            # "was … ago": the parser may hang the span from the auxiliary
             done = [c for c in node.children if c.dep_ in ("acomp", "attr", "xcomp", "ccomp")]
             node = done[0] if done else node
         if node.pos_ == "VERB" or node.lower_ in _SAME_EVENT:
