@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from storycheck.model import Article, Fact, FactCell, FactRow, Finding, FindingSide
 
 from .extract import reporting_year
-from .slots import PEOPLE, TOLLS, UNKEYED
+from .slots import PEOPLE, STATISTIC, SUPERSEDED, TOLLS, UNKEYED
 
 APPROX = 0.1  # "about 30" covers 27–33
 EXACT = 0.005
@@ -741,9 +741,10 @@ def build_table(
     return tuple(rows), tuple(findings)
 
 
-#: scopes whose facts are in the table's evidence but never compared: a forecast, and a
-#: member of a series of like events that is not told apart ("one of the tremors")
-UNCOMPARED = frozenset({"forecast", "series", "superseded", "statistic"})
+#: scopes whose facts are in the table's evidence but never compared: a forecast, a
+#: member of a series of like events that is not told apart ("one of the tremors"), a
+#: superseded report and a statistic (see :mod:`storycheck.facts.slots`)
+UNCOMPARED = frozenset({"forecast", "series", SUPERSEDED, STATISTIC})
 
 
 def _nested(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:

@@ -28,6 +28,8 @@ from .slots import (
     DISTANCE,
     DURATION,
     INJURED,
+    STATISTIC,
+    SUPERSEDED,
     TOLLS,
     UNKEYED,
     VAGUE_VERBS,
@@ -307,7 +309,7 @@ def sentence_scope(sentence: Sentence, tokens: Sequence[Any], year: int | None) 
     (what was first reported, as the article itself says)."""
     years = {int(y) for y in _YEAR.findall(sentence.text)} - _model_years(tokens)
     if _SUPERSEDED.search(sentence.text):
-        return "superseded"
+        return SUPERSEDED
     if years and (year is None or year not in years):
         return f"background {min(years)}"
     if _BACKGROUND.search(sentence.text) or _HABITUAL.search(sentence.text):
@@ -492,16 +494,15 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
             scope=STATISTIC if player is not None and scope == "main" else scope,
         )
     quantities = find_quantities(text)
-    lower_of = _ranges(text, quantities)
-    lowers = {id(lo) for lo in lower_of.values()}
-    previous: Quantity | None = None
+    lower_of = _ranges(text, quantities)  # upper end's start → the range's lower end
+    lowers = {lo.start for lo in lower_of.values()}
+    # "$US1 million ($1.52 million)": the same sum in another currency
+    converted = {b.start for a, b in itertools.pairwise(quantities) if _converted(text, a, b)}
     for q in quantities:
-        converted = previous is not None and _converted(text, previous, q)
-        previous = q
-        if any(s <= q.start < e for s, e in taken) or q.kind == "ordinal" or id(q) in lowers:
+        if any(s <= q.start < e for s, e in taken) or q.kind == "ordinal" or q.start in lowers:
             continue
-        if converted:
-            continue  # "$US1 million ($1.52 million)": the same sum in another currency
+        if q.start in converted:
+            continue
         if _WHOLE.search(text, max(0, q.start - 30), q.start):
             continue  # "two of the three victims died": three is the whole, not the toll
         if _RANK.search(text, max(0, q.start - 4), q.start):
@@ -525,16 +526,16 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
         if _KIN_OF.search(before):
             continue  # "a mother of 12"
         tokens = span_tokens(doc, base + q.start, base + q.end)
-        if (lo := lower_of.get(q.start)) is not None and tokens and noun_of(tokens) is None:
+        lower = lower_of.get(q.start)
+        if lower is not None and tokens and noun_of(tokens) is None:
             # "three or four robbers": the parser hangs "four" from "three", which counts
-            tokens = span_tokens(doc, base + lo.start, base + lo.end) or tokens
+            tokens = span_tokens(doc, base + lower.start, base + lower.end) or tokens
         around = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 2]
         if not tokens or _not_a_count(q.text, tokens, q.kind, *around):
             continue
         near = text[max(0, q.start - 25) : q.end + 25]
         own_scope = scope
         number = q.value
-        lower = lower_of.get(q.start)
         upper = q.value if lower is not None else None
         unit = q.unit
         if _MAGNITUDE.search(near) and q.value < 10 and q.kind == "cardinal":
@@ -607,7 +608,7 @@ def _quantities(sink: FactSink, sentence: Sentence, doc: Any, scope: str, people
                     continue  # a bare number, a code or a model name ("AK-47s")
                 found = (f"{UNKEYED}count|{lemma(noun)}", f"number of {noun.text.lower()}")
             key, label = found
-            if key in _SPANS and noun is not None:
+            if key in _GAME_NOUNS and noun is not None:
                 # "missed four games", "spent five games with the Dolphins", "two games
                 # short of the finale": what happened in those games is part of the slot
                 done = governor(noun)
@@ -691,7 +692,7 @@ _WHOLE = re.compile(
 _SHARE_PRICE = re.compile(
     r"\b(?:shares?|stocks?)\b[^.;]{0,60}?\b(?:rose|fell|dropped|soared|jumped|climbed|slid|"
     r"gained|lost|added|sank|plunged|tumbled|surged|closed|finished|ended|traded|sagged|"
-    r"slipped|dipped|edged|rallied|advanced|declined|slumped|soared)\b|"
+    r"slipped|dipped|edged|rallied|advanced|declined|slumped)\b|"
     r"\bto (?:close|finish|end|settle) at\b",
     re.IGNORECASE,
 )
@@ -773,7 +774,7 @@ def _since(noun: Any) -> str | None:
 
 
 #: counted nouns that are spans of a series of like events ("four games", "two seasons")
-_SPANS = frozenset("game match season start inning lap race tournament".split())
+_GAME_NOUNS = frozenset("game match season start inning lap race tournament".split())
 #: what a player does in games that is counted as a statistic ("played in 157 games")
 _PLAYED = frozenset("play appear start pitch win lose hit score".split())
 _BEFORE = frozenset({"ago", "before", "earlier"})
@@ -830,15 +831,12 @@ _DEPTH = re.compile(r"\bdepth of\s+(?:about |some |around |roughly )?$", re.IGNO
 _KIN_OF = re.compile(
     r"\b(?:mother|father|parent|mom|dad|grandmother|grandfather)\s+of\s+$", re.IGNORECASE
 )
-#: figures of a box score: a player's, in one game or one span, never a story's slot
-#: unless the player is named
-#: the scope of a player's box-score figure (points, yards, touchdowns) or a product's
-#: specification (GHz, GB, pixels, screen inches, battery hours): kept in the table, never
-#: compared. Reports rarely say which game, stretch or season a player's figure covers,
-#: and a launch's figures are each of one model or configuration of several. On ECB+
-#: sports and product events, 9 of 10 such disputes set two different figures against each
-#: other (the tenth had a real one under the wrong player); the dev gold has none.
-STATISTIC = "statistic"
+# A player's box-score figure (points, yards, touchdowns) or a product's specification
+# (GHz, GB, pixels, screen inches, battery hours) has the scope STATISTIC: kept in the
+# table, never compared. Reports rarely say which game, stretch or season a player's figure
+# covers, and a launch's figures are each of one model or configuration of several. On
+# ECB+ sports and product events, 9 of 10 such disputes set two different figures against
+# each other (the tenth had a real one under the wrong player); the dev gold has none.
 #: a unit of a product's specification, right after the number
 _SPEC_UNIT = re.compile(
     r"\s?-?\s?(?:[GMKT]Hz|[GMKT]B|mAh|MP|megapixels?|ppi|dpi|[MG]bps|nm|K|p|-?inch(?:es)?|"
@@ -859,6 +857,8 @@ def _specification(text: str, q: Quantity, noun: Any | None) -> bool:
     return q.kind == "duration" and bool(_BATTERY.search(text))
 
 
+#: figures of a box score: a player's, in one game or one span, never a story's slot
+#: unless the player is named
 BOX_SCORE = frozenset(
     """point rebound assist yard touchdown td pass homer homers rbi rbis goal save carry
     catch reception tackle sack interception block shot steal hit strikeout inning lap
@@ -1195,7 +1195,7 @@ def _dates(
             continue  # "yesterday" without the article's date cannot be placed
         if _stamp_date(text, d.start, d.end):
             continue  # "Updated: November 11, 2011 20:09 IST"
-        if scope in ("forecast", "superseded") or _HABITUAL.search(text):
+        if scope in ("forecast", SUPERSEDED) or _HABITUAL.search(text):
             continue  # "is expected to appear in court next Monday", "typically on Tuesdays"
         tokens = span_tokens(doc, base + d.start, base + d.end)
         if not tokens:

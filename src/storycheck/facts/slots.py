@@ -60,6 +60,11 @@ VAGUE_VERBS = frozenset("be become have include say tell report make take get gi
 #: the key prefix of a fact whose slot the parse does not name: it is compared only once
 #: context alignment (:func:`storycheck.facts.compare.merge_contexts`) puts it in a slot
 UNKEYED = "?"
+#: scopes of facts kept in the table but never compared (with ``forecast`` and ``series``):
+#: what the article says was first reported ("originally reported that two died"), and a
+#: player's box-score figure or a product's specification
+SUPERSEDED = "superseded"
+STATISTIC = "statistic"
 POPULATION_FLOOR = 100  # "a population of 20" is not a place's population
 _UP = frozenset({"prep", "pobj", "agent", "conj", "appos", "acl", "relcl", "attr"})
 
